@@ -1,0 +1,64 @@
+# Vigie — the two commands are `make run` and `make test`; everything else is a step of them.
+# Every `rasa` call lives here (our training data is in nlu/, not Rasa's default data/).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3.11
+VENV := .venv
+RASA_VENV := .venv-rasa
+RASA := $(RASA_VENV)/bin/rasa
+PY := $(VENV)/bin/python
+RASA_ENV := SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+RASA_FILES := --data nlu --domain domain.yml --config config.yml
+NLU_SOURCES := config.yml domain.yml $(shell find nlu -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
+MODEL := models/vigie.tar.gz
+
+.PHONY: help setup run test test-fast lint validate model eval-nlu eval-scoring clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+# ----- environments (stamp files keyed on the lock files: nothing reinstalls if unchanged) ---
+$(RASA_VENV)/.stamp: requirements/rasa.lock
+	rm -rf $(RASA_VENV)
+	$(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --no-deps -r requirements/rasa.lock
+	$(RASA_VENV)/bin/pip install --quiet --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	touch $@
+
+$(VENV)/.stamp: pyproject.toml requirements/app.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -c requirements/app.lock -e '.[dev]'
+	touch $@
+
+setup: $(RASA_VENV)/.stamp $(VENV)/.stamp ## create both environments if missing or stale
+
+# ----- the Rasa model (retrained only when config, domain or nlu/ changed) -------------------
+$(MODEL): $(RASA_VENV)/.stamp $(NLU_SOURCES)
+	$(RASA_ENV) $(RASA) train $(RASA_FILES) --out models --fixed-model-name vigie
+	touch $@
+
+model: $(MODEL) ## train the Rasa model if missing or stale
+
+validate: $(RASA_VENV)/.stamp ## rasa data validate (must be clean)
+	$(RASA_ENV) $(RASA) data validate $(RASA_FILES) --fail-on-warnings
+
+# ----- the two commands --------------------------------------------------------------------
+run: setup model ## set up what is missing and start the whole stack (Ctrl-C stops it)
+	$(VENV)/bin/vigie run
+
+test: setup model ## set up what is missing and run the whole test suite
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: $(VENV)/.stamp ## unit tests only (no Rasa server)
+	$(PY) -m pytest -q -m "not integration and not browser"
+
+lint: $(VENV)/.stamp ## ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+eval-scoring: $(VENV)/.stamp ## criteria detection figures on tests/scoring/dev.yml
+	$(PY) -m actions.evaluate_scoring tests/scoring/dev.yml
+
+clean: ## remove models and runtime state (keeps the environments)
+	rm -rf models var

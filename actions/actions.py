@@ -1,0 +1,118 @@
+"""Rasa SDK custom actions: read the tracker, call the engine, send replies and events.
+
+Thin by design: the logic is in `engine`; this module never logs what a learner typed.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.engine import Engine, Message, State, Turn
+from actions.outbox import Outbox, OutboxError
+from actions.reporter import ApiSender, Reporter
+from actions.settings import ActionSettings, get_settings
+from scenarios.loader import IMAGES_DIR, CatalogueError, default_catalogue
+
+log = logging.getLogger(__name__)
+STATE_SLOT = "vigie_state"
+PLAIN_SLOT = "plain_language"
+
+
+def _detect(text: str) -> list[str]:
+    from actions.scoring import detect_criteria  # loads spaCy on first open answer only
+
+    return detect_criteria(text)
+
+
+@cache
+def engine() -> Engine:
+    try:
+        catalogue = default_catalogue()
+    except CatalogueError as error:
+        # Refuse to start on an invalid scenario file, saying exactly what is wrong.
+        raise SystemExit("Invalid scenario catalogue:\n" + "\n".join(error.problems)) from error
+    return Engine(catalogue, _detect)
+
+
+@cache
+def reporter() -> Reporter:
+    settings = get_settings()
+    outbox = Outbox(
+        settings.effective_outbox_path,
+        ApiSender(settings),
+        settings.outbox_batch_size,
+        settings.outbox_max_backoff_seconds,
+    )
+    return Reporter(outbox)
+
+
+def turn_from(tracker: Tracker) -> Turn:
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    entities = {
+        entity["entity"]: str(entity.get("value", ""))
+        for entity in message.get("entities") or []
+        if "entity" in entity
+    }
+    return Turn(
+        intent=intent.get("name") or "nlu_fallback",
+        confidence=float(intent.get("confidence") or 0.0),
+        text=message.get("text") or "",
+        entities=entities,
+        message_id=str(message.get("message_id") or len(tracker.events)),
+    )
+
+
+def image_url(settings: ActionSettings, file: str) -> str | None:
+    if not (IMAGES_DIR / file).exists():
+        return None
+    return f"{settings.base_url}/scenario-images/{file}"
+
+
+def render(message: Message, dispatcher: CollectingDispatcher, settings: ActionSettings) -> None:
+    kwargs: dict[str, Any] = dict(message.variables)
+    if message.image:
+        url = image_url(settings, message.image)
+        if url:
+            dispatcher.utter_message(image=url)
+    if message.response:
+        dispatcher.utter_message(
+            response=message.response, buttons=message.buttons or None, **kwargs
+        )
+    elif message.text:
+        dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+    if message.custom and not message.image:
+        dispatcher.utter_message(json_message=message.custom)
+
+
+class ActionVigie(Action):
+    """Every training turn goes through here: the engine decides, this action delivers."""
+
+    def name(self) -> str:
+        return "action_vigie"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        state = State.model_validate(tracker.get_slot(STATE_SLOT) or {})
+        outcome = engine().handle(state, turn_from(tracker))
+        settings = get_settings()
+        for message in outcome.messages:
+            render(message, dispatcher, settings)
+        try:
+            reporter().record(tracker.sender_id, outcome.events)
+            if outcome.erase:
+                reporter().forget(tracker.sender_id)
+        except OutboxError:
+            log.error("the progress outbox cannot be written; this turn's events are not saved")
+            dispatcher.utter_message(response="utter_progress_not_saved")
+        return [
+            SlotSet(STATE_SLOT, outcome.state.model_dump(mode="json")),
+            SlotSet(PLAIN_SLOT, outcome.state.plain),
+        ]

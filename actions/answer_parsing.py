@@ -1,0 +1,83 @@
+"""Reads typed answers ("la 2", "b)", "plutôt sûr", "j'attends") as the button they stand for.
+
+Pure functions over data in `answer_words.yml`; never decides whether an answer is right.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+WORDS_FILE = Path(__file__).resolve().parent / "answer_words.yml"
+_NON_WORD = re.compile(r"[^a-z0-9%° ]+")
+
+
+@cache
+def _words() -> dict[str, Any]:
+    with WORDS_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, turn punctuation into spaces, squeeze spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NON_WORD.sub(" ", bare.replace("’", "'").replace("'", " ")).split())
+
+
+def _tokens_without_fillers(text: str) -> list[str]:
+    fillers = {fold(word) for word in _words()["fillers"]}
+    return [token for token in fold(text).split() if token not in fillers]
+
+
+def _phrase_in(folded: str, phrase: str) -> bool:
+    return re.search(rf"(^| ){re.escape(fold(phrase))}( |$)", folded) is not None
+
+
+def parse_choice(text: str, option_ids: list[str]) -> str | None:
+    """The option a typed answer names ("b", "la 2", "réponse C", "la deuxième"), if any."""
+    tokens = _tokens_without_fillers(text)
+    if len(tokens) != 1:
+        return None
+    token = tokens[0]
+    if token in option_ids:
+        return token
+    for option_id, names in _words()["ordinals"].items():
+        if option_id in option_ids and token in {fold(str(name)) for name in names}:
+            return option_id
+    return None
+
+
+def _best_match(text: str, table: dict[Any, list[str]]) -> Any | None:
+    """The key whose longest phrase occurs in the text (longest wins: "pas sûr" ≠ "sûr")."""
+    folded = fold(text)
+    best: tuple[int, Any] | None = None
+    for key, phrases in table.items():
+        for phrase in phrases:
+            if _phrase_in(folded, str(phrase)) and (best is None or len(str(phrase)) > best[0]):
+                best = (len(str(phrase)), key)
+    return None if best is None else best[1]
+
+
+def parse_confidence(text: str) -> int | None:
+    """1–4 from a digit ("3") or words ("plutôt sûr", "certain")."""
+    tokens = _tokens_without_fillers(text)
+    if len(tokens) == 1 and tokens[0] in {"1", "2", "3", "4"}:
+        return int(tokens[0])
+    value = _best_match(text, _words()["confidence"])
+    return None if value is None else int(value)
+
+
+def parse_share(text: str) -> str | None:
+    """'partager', 'attendre' or 'signaler' from a typed answer."""
+    return _best_match(text, _words()["share"])
+
+
+def parse_menu(text: str) -> str | None:
+    """'surprise', 'college', 'lycee', 'resume' or 'quiz' from a typed menu answer."""
+    return _best_match(text, _words()["menu"])

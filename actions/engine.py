@@ -1,0 +1,732 @@
+"""The scenario engine: one pure function from (learner state, what they said) to replies.
+
+Never holds learner-facing French (replies name domain responses or carry scenario text),
+never does I/O, and never keeps the learner's free text in its state or events.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+
+from actions import answer_parsing, points
+from scenarios.loader import Catalogue
+from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, Step, VerdictStep
+
+REFLEXES_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "reflexes.yml"
+MASTERY_SCENARIOS = 3
+# Below this NLU confidence, a navigation intent during an open step is read as an answer.
+NAVIGATION_CONFIDENCE = 0.8
+
+NAVIGATION = frozenset(
+    {"ask_hint", "repeat", "skip", "stop", "show_progress", "plain_language", "forget_me"}
+)
+SMALL_TALK = frozenset({"ask_bot_identity", "ask_privacy", "thank", "insult", "goodbye"})
+VERDICT_INTENTS = {"answer_true": "true", "answer_false": "false", "answer_unsure": "unsure"}
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    STEP = "step"
+    CONFIDENCE = "confidence"
+    CONFIRM_FORGET = "confirm_forget"
+
+
+class VerdictRecord(BaseModel):
+    reliable: bool
+    judged_reliable: bool | None
+    confidence: int | None
+
+
+class Profile(BaseModel):
+    """What the learner has done, kept in their own conversation only."""
+
+    results: dict[str, list[int]] = Field(default_factory=dict)
+    criteria: dict[str, list[str]] = Field(default_factory=dict)
+    verdicts: list[VerdictRecord] = Field(default_factory=list)
+    badges: list[str] = Field(default_factory=list)
+
+
+class State(BaseModel):
+    phase: Phase = Phase.IDLE
+    scenario: str | None = None
+    attempt: str | None = None
+    step: int = 0
+    verdict: str | None = None
+    hints: int = 0
+    points: int = 0
+    max_points: int = 0
+    found: list[str] = Field(default_factory=list)
+    missed: list[str] = Field(default_factory=list)
+    plain: bool = False
+    fallbacks: int = 0
+    confusions: int = 0
+    profile: Profile = Field(default_factory=Profile)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the learner just said, as Rasa understood it."""
+
+    intent: str
+    text: str = ""
+    confidence: float = 1.0
+    entities: dict[str, str] = field(default_factory=dict)
+    message_id: str = "0"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reply: a domain response by name, or scenario text, with buttons/image/custom."""
+
+    response: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    image: str | None = None
+    custom: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """A progress event without learner or time (the action layer adds those)."""
+
+    key: str
+    type: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class Outcome:
+    state: State
+    messages: list[Message] = field(default_factory=list)
+    events: list[EventDraft] = field(default_factory=list)
+    erase: bool = False
+
+    def say(self, response: str, buttons: list[dict[str, str]] | None = None, **variables: Any):
+        self.messages.append(Message(response=response, variables=variables, buttons=buttons or []))
+
+
+Detector = Callable[[str], list[str]]
+
+
+@cache
+def reflexes() -> dict[str, dict[str, str]]:
+    with REFLEXES_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+def choice_payload(value: str) -> str:
+    return _payload("choose_option", choice=value)
+
+
+def _labels(codes: list[str] | set[str]) -> str:
+    return ", ".join(reflexes()[code]["label"] for code in sorted(codes))
+
+
+class Engine:
+    """Plays scenarios from a catalogue; `detect` tags free-text answers with criteria."""
+
+    def __init__(self, catalogue: Catalogue, detect: Detector) -> None:
+        self.catalogue = catalogue
+        self.detect = detect
+
+    # ----- entry point -------------------------------------------------------------------
+    def handle(self, state: State, turn: Turn) -> Outcome:
+        out = Outcome(state=state.model_copy(deep=True))
+        handler = self._route(out.state, turn)
+        handler(out, turn)
+        return out
+
+    def _route(self, state: State, turn: Turn) -> Callable[[Outcome, Turn], None]:
+        if turn.intent == "distress":
+            return self._after_distress
+        if state.phase is Phase.CONFIRM_FORGET:
+            return self._confirm_forget
+        if turn.intent in SMALL_TALK:
+            return self._after_small_talk
+        if self._is_open_answer(state, turn):
+            return self._answer_open
+        if turn.intent in NAVIGATION:
+            return getattr(self, f"_{turn.intent}")
+        if state.phase is Phase.CONFIDENCE:
+            return self._answer_confidence
+        if state.phase is Phase.STEP:
+            return self._answer_step
+        return self._idle
+
+    def _is_open_answer(self, state: State, turn: Turn) -> bool:
+        if state.phase is not Phase.STEP or not isinstance(self._current_step(state), OpenStep):
+            return False
+        return not (turn.intent in NAVIGATION and turn.confidence >= NAVIGATION_CONFIDENCE)
+
+    # ----- helpers -----------------------------------------------------------------------
+    def _scenario(self, state: State) -> Scenario | None:
+        return self.catalogue.get(state.scenario) if state.scenario else None
+
+    def _current_step(self, state: State) -> Step | None:
+        scenario = self._scenario(state)
+        if scenario is None or state.step >= len(scenario.steps):
+            return None
+        return scenario.steps[state.step]
+
+    def _event(self, out: Outcome, kind: str, suffix: str, **fields: Any) -> None:
+        state = out.state
+        scenario = self._scenario(state)
+        base = {"scenario": state.scenario}
+        if scenario is not None:
+            base["item_reliable"] = scenario.item.reliable
+        out.events.append(
+            EventDraft(key=f"{state.attempt}:{suffix}:{kind}", type=kind, fields=base | fields)
+        )
+
+    # ----- idle: menu, greetings, fallbacks -----------------------------------------------
+    def _idle(self, out: Outcome, turn: Turn) -> None:
+        state = out.state
+        if turn.intent in {"nlu_fallback", "out_of_scope"}:
+            self._fallback(out)
+            return
+        state.fallbacks = 0
+        if turn.intent == "choose_option" or (
+            turn.intent in {"start_training", "list_scenarios"} and turn.entities.get("choice")
+        ):
+            self._menu_choice(out, turn)
+        elif turn.intent == "affirm" and state.scenario:
+            self._resume(out)
+        elif turn.intent == "deny":
+            out.say("utter_ok_later")
+        elif turn.intent == "greet":
+            out.say("utter_greet")
+            self._menu(out)
+        elif turn.intent == "list_scenarios" or turn.intent in {"start_training", "affirm"}:
+            self._menu(out)
+        else:
+            choice = answer_parsing.parse_menu(turn.text)
+            if choice:
+                self._menu_choice(out, Turn(intent="choose_option", entities={"choice": choice}))
+            else:
+                self._fallback(out)
+
+    def _fallback(self, out: Outcome) -> None:
+        state = out.state
+        state.fallbacks += 1
+        if state.fallbacks >= 2:
+            state.fallbacks = 0
+            out.say("utter_fallback_menu")
+            self._menu(out)
+        else:
+            out.say("utter_fallback")
+
+    def _menu(self, out: Outcome) -> None:
+        out.say("utter_menu_resume" if out.state.scenario else "utter_menu")
+
+    def _menu_choice(self, out: Outcome, turn: Turn) -> None:
+        choice = turn.entities.get("choice") or answer_parsing.parse_menu(turn.text) or ""
+        choice = answer_parsing.fold(choice).replace(" ", "_")
+        scenarios = self.catalogue.scenarios
+        if choice == "resume" and out.state.scenario:
+            self._resume(out)
+        elif choice in {"college", "lycee"}:
+            listed = [s for s in scenarios.values() if s.level == choice]
+            out.say(
+                "utter_pick_scenario",
+                buttons=[
+                    {"title": s.title.text(out.state.plain), "payload": choice_payload(s.id)}
+                    for s in listed
+                ],
+            )
+        elif choice == "surprise":
+            self._start(out, self._surprise(out.state, turn.message_id), turn.message_id)
+        elif choice in scenarios:
+            self._start(out, scenarios[choice], turn.message_id)
+        else:
+            out.say("utter_fallback")
+            self._menu(out)
+
+    def _surprise(self, state: State, seed: str) -> Scenario:
+        pool = [s for s in self.catalogue.scenarios.values() if s.id not in state.profile.results]
+        pool = pool or list(self.catalogue.scenarios.values())
+        return random.Random(seed).choice(sorted(pool, key=lambda s: s.id))
+
+    # ----- scenario flow -----------------------------------------------------------------
+    def _start(self, out: Outcome, scenario: Scenario, message_id: str) -> None:
+        state = out.state
+        plain = state.plain
+        state.scenario, state.step, state.phase = scenario.id, 0, Phase.STEP
+        state.attempt = f"{scenario.id}:{message_id}"
+        state.points = state.max_points = state.hints = 0
+        state.found, state.missed, state.verdict = [], [], None
+        self._event(out, "scenario_started", "start")
+        out.say(
+            "utter_scenario_intro",
+            title=scenario.title.text(plain),
+            minutes=scenario.minutes,
+            steps=len(scenario.steps),
+        )
+        self._present_item(out, scenario)
+        self._ask(out)
+
+    def _present_item(self, out: Outcome, scenario: Scenario) -> None:
+        item = scenario.item
+        source = item.author + (f" ({item.handle})" if item.handle else "")
+        if item.url:
+            source += f" — {item.url}"
+        out.say("utter_item", source=source, date=item.date, text=item.text.text(out.state.plain))
+        if item.image is not None:
+            out.messages.append(
+                Message(
+                    response="utter_item_image",
+                    variables={"alt": item.image.alt},
+                    image=item.image.file,
+                    custom={"type": "image", "alt": item.image.alt},
+                )
+            )
+
+    def _ask(self, out: Outcome) -> None:
+        state = out.state
+        step = self._current_step(state)
+        if step is None:
+            return
+        prompt = step.prompt.text(state.plain)
+        if isinstance(step, VerdictStep):
+            out.say("utter_step_verdict", prompt=prompt)
+        elif isinstance(step, ChoiceStep):
+            lines = [f"{o.id}) {o.label.text(state.plain)}" for o in step.options]
+            out.messages.append(
+                Message(
+                    text="\n".join([prompt, *lines]),
+                    buttons=[
+                        {
+                            "title": f"{o.id.upper()}) {o.label.text(state.plain)}",
+                            "payload": choice_payload(o.id),
+                        }
+                        for o in step.options
+                    ],
+                )
+            )
+        elif isinstance(step, OpenStep):
+            out.say("utter_step_open", prompt=prompt)
+        else:
+            out.say("utter_step_share", prompt=prompt)
+
+    def _resume(self, out: Outcome) -> None:
+        state = out.state
+        scenario = self._scenario(state)
+        if scenario is None:
+            self._menu(out)
+            return
+        state.phase = Phase.CONFIDENCE if state.verdict else Phase.STEP
+        out.say("utter_resume", title=scenario.title.text(state.plain))
+        self._present_item(out, scenario)
+        if state.phase is Phase.CONFIDENCE:
+            out.say("utter_ask_confidence")
+        else:
+            self._ask(out)
+
+    def _reprompt(self, out: Outcome) -> None:
+        """After an interruption, ask the current question again so no place is lost."""
+        if out.state.phase is Phase.CONFIDENCE:
+            out.say("utter_ask_confidence")
+        elif out.state.phase is Phase.STEP:
+            out.say("utter_back_to_step")
+            self._ask(out)
+
+    def _answer_step(self, out: Outcome, turn: Turn) -> None:
+        step = self._current_step(out.state)
+        if isinstance(step, VerdictStep):
+            self._answer_verdict(out, turn)
+        elif isinstance(step, ChoiceStep):
+            self._answer_choice(out, step, turn)
+        elif isinstance(step, ShareStep):
+            self._answer_share(out, step, turn)
+        else:
+            self._menu(out)
+
+    def _not_understood(self, out: Outcome, response: str) -> None:
+        out.state.fallbacks += 1
+        out.say(response)
+        self._ask(out) if out.state.phase is Phase.STEP else out.say("utter_ask_confidence")
+
+    def _answer_verdict(self, out: Outcome, turn: Turn) -> None:
+        verdict = VERDICT_INTENTS.get(turn.intent)
+        if verdict is None:
+            self._not_understood(out, "utter_answer_verdict_help")
+            return
+        out.state.fallbacks = 0
+        if verdict == "unsure":
+            self._score_verdict(out, None, None)
+            return
+        out.state.verdict = verdict
+        out.state.phase = Phase.CONFIDENCE
+        out.say("utter_ask_confidence")
+
+    def _answer_confidence(self, out: Outcome, turn: Turn) -> None:
+        if turn.intent in VERDICT_INTENTS:
+            out.state.phase = Phase.STEP
+            self._answer_verdict(out, turn)
+            return
+        value = turn.entities.get("choice") or turn.text
+        confidence = answer_parsing.parse_confidence(value)
+        if confidence is None:
+            self._not_understood(out, "utter_answer_confidence_help")
+            return
+        out.state.fallbacks = 0
+        self._score_verdict(out, out.state.verdict == "true", confidence)
+
+    def _score_verdict(self, out: Outcome, judged: bool | None, confidence: int | None) -> None:
+        state = out.state
+        scenario = self._scenario(state)
+        step = self._current_step(state)
+        assert scenario is not None and isinstance(step, VerdictStep)
+        reliable = scenario.item.reliable
+        correct = None if judged is None else judged == reliable
+        earned = points.after_hints(points.verdict(correct, confidence), state.hints)
+        state.profile.verdicts.append(
+            VerdictRecord(reliable=reliable, judged_reliable=judged, confidence=confidence)
+        )
+        feedback = step.feedback_correct if correct else step.feedback_wrong
+        response = "utter_verdict_unsure" if correct is None else None
+        if response:
+            out.say(response)
+        self._scored(
+            out,
+            step,
+            earned,
+            points.VERDICT_MAX,
+            feedback.text(state.plain),
+            correct=correct,
+            confidence=confidence,
+        )
+
+    def _answer_choice(self, out: Outcome, step: ChoiceStep, turn: Turn) -> None:
+        ids = [option.id for option in step.options]
+        chosen = answer_parsing.parse_choice(turn.entities.get("choice") or turn.text, ids)
+        if chosen is None:
+            self._not_understood(out, "utter_answer_choice_help")
+            return
+        out.state.fallbacks = 0
+        option = next(o for o in step.options if o.id == chosen)
+        earned = points.after_hints(points.choice(option.correct), out.state.hints)
+        self._scored(
+            out,
+            step,
+            earned,
+            points.CHOICE_MAX,
+            option.feedback.text(out.state.plain),
+            correct=option.correct,
+        )
+
+    def _answer_share(self, out: Outcome, step: ShareStep, turn: Turn) -> None:
+        chosen = answer_parsing.parse_share(turn.entities.get("choice") or turn.text)
+        if chosen is None:
+            self._not_understood(out, "utter_answer_share_help")
+            return
+        out.state.fallbacks = 0
+        option = next(o for o in step.options if o.choice == chosen)
+        earned = points.after_hints(points.share(option.good), out.state.hints)
+        self._scored(
+            out,
+            step,
+            earned,
+            points.SHARE_MAX,
+            option.feedback.text(out.state.plain),
+            correct=option.good,
+        )
+
+    def _answer_open(self, out: Outcome, turn: Turn) -> None:
+        state = out.state
+        scenario = self._scenario(state)
+        step = self._current_step(state)
+        assert scenario is not None and isinstance(step, OpenStep)
+        state.fallbacks = 0
+        found = set(self.detect(turn.text))
+        expected = set(step.expected)
+        earned = points.after_hints(points.open_answer(found, step.expected), state.hints)
+        if found:
+            out.say("utter_open_found", reflexes=_labels(found))
+        else:
+            out.say("utter_open_none")
+        missing = expected - found
+        if missing:
+            out.say("utter_open_missing", reflexes=_labels(missing))
+        state.found = sorted(set(state.found) | (found & expected))
+        state.missed = sorted((set(state.missed) | missing) - set(state.found))
+        self._record_mastery(out, scenario.id, found)
+        self._scored(
+            out,
+            step,
+            earned,
+            points.open_max(step.expected),
+            step.model_answer.text(state.plain),
+            feedback_response="utter_open_model",
+            found=sorted(found),
+            expected=sorted(expected),
+        )
+
+    def _record_mastery(self, out: Outcome, scenario_id: str, found: set[str]) -> None:
+        profile = out.state.profile
+        for code in sorted(found):
+            shown_in = profile.criteria.setdefault(code, [])
+            if scenario_id not in shown_in:
+                shown_in.append(scenario_id)
+            if len(shown_in) >= MASTERY_SCENARIOS and code not in profile.badges:
+                profile.badges.append(code)
+                out.say(
+                    "utter_badge", badge=reflexes()[code]["badge"], reflex=reflexes()[code]["label"]
+                )
+                self._event(out, "badge_awarded", code, criteria_found=[code])
+
+    def _scored(
+        self,
+        out: Outcome,
+        step: Step,
+        earned: int,
+        maximum: int,
+        feedback: str,
+        *,
+        feedback_response: str = "utter_step_feedback",
+        correct: bool | None = None,
+        confidence: int | None = None,
+        found: list[str] | None = None,
+        expected: list[str] | None = None,
+    ) -> None:
+        state = out.state
+        state.points += earned
+        state.max_points += maximum
+        out.say(feedback_response, feedback=feedback, points=earned, max_points=maximum)
+        out.messages.append(
+            Message(
+                custom={
+                    "type": "score",
+                    "scenario": state.scenario,
+                    "step": step.id,
+                    "points": earned,
+                    "max_points": maximum,
+                    "criteria_found": found or [],
+                    "criteria_expected": expected or [],
+                }
+            )
+        )
+        self._event(
+            out,
+            "step_scored",
+            step.id,
+            step=step.id,
+            points=earned,
+            max_points=maximum,
+            correct=correct,
+            confidence=confidence,
+            criteria_found=found or [],
+            criteria_expected=expected or [],
+        )
+        self._next_step(out)
+
+    def _next_step(self, out: Outcome) -> None:
+        state = out.state
+        scenario = self._scenario(state)
+        assert scenario is not None
+        state.step += 1
+        state.hints, state.verdict, state.phase = 0, None, Phase.STEP
+        if state.step < len(scenario.steps):
+            self._ask(out)
+        else:
+            self._finish(out, scenario)
+
+    def _finish(self, out: Outcome, scenario: Scenario) -> None:
+        state = out.state
+        plain = state.plain
+        state.profile.results[scenario.id] = [state.points, state.max_points]
+        self._event(
+            out,
+            "scenario_completed",
+            "done",
+            points=state.points,
+            max_points=state.max_points,
+            criteria_found=state.found,
+            criteria_expected=sorted(set(state.found) | set(state.missed)),
+        )
+        out.say("utter_scenario_done", points=state.points, max_points=state.max_points)
+        out.say(
+            "utter_debrief",
+            emotion=scenario.emotion.text(plain),
+            debrief=scenario.debrief.text(plain),
+        )
+        out.say("utter_fact_checker", text=scenario.fact_checker.text(plain))
+        out.say(
+            "utter_resources",
+            resources="\n".join(f"• {r.title} : {r.url}" for r in scenario.resources),
+        )
+        state.scenario, state.attempt, state.phase, state.step = None, None, Phase.IDLE, 0
+        out.say("utter_next")
+
+    # ----- navigation --------------------------------------------------------------------
+    def _ask_hint(self, out: Outcome, _turn: Turn) -> None:
+        state = out.state
+        step = self._current_step(state)
+        if state.phase not in {Phase.STEP, Phase.CONFIDENCE} or step is None:
+            out.say("utter_hint_idle")
+            return
+        if state.hints >= len(step.hints):
+            out.say("utter_no_more_hints")
+        else:
+            hint = step.hints[state.hints].text(state.plain)
+            state.hints += 1
+            out.say("utter_hint", hint=hint, cost=points.HINT_COST)
+            self._event(out, "hint_used", f"{step.id}:{state.hints}", step=step.id)
+        self._reprompt(out)
+
+    def _repeat(self, out: Outcome, _turn: Turn) -> None:
+        state = out.state
+        state.confusions += 1
+        scenario = self._scenario(state)
+        if state.confusions >= 2 and not state.plain:
+            state.confusions = 0
+            out.say("utter_offer_plain")
+            return
+        if scenario is None or state.phase is Phase.IDLE:
+            self._menu(out)
+            return
+        self._present_item(out, scenario)
+        self._reprompt(out)
+
+    def _plain_language(self, out: Outcome, _turn: Turn) -> None:
+        out.state.plain = True
+        out.state.confusions = 0
+        out.say("utter_plain_on")
+        scenario = self._scenario(out.state)
+        if scenario is not None and out.state.phase is not Phase.IDLE:
+            self._present_item(out, scenario)
+            self._reprompt(out)
+
+    def _skip(self, out: Outcome, _turn: Turn) -> None:
+        state = out.state
+        step = self._current_step(state)
+        if state.phase not in {Phase.STEP, Phase.CONFIDENCE} or step is None:
+            self._menu(out)
+            return
+        maximum = {
+            "verdict": points.VERDICT_MAX,
+            "choice": points.CHOICE_MAX,
+            "share": points.SHARE_MAX,
+        }.get(step.kind) or points.open_max(step.expected)  # type: ignore[union-attr]
+        if isinstance(step, OpenStep):
+            state.missed = sorted(set(state.missed) | set(step.expected))
+        out.say("utter_skipped")
+        state.max_points += maximum
+        self._event(out, "step_scored", step.id, step=step.id, points=0, max_points=maximum)
+        self._next_step(out)
+
+    def _stop(self, out: Outcome, _turn: Turn) -> None:
+        state = out.state
+        if state.scenario and state.phase is not Phase.IDLE:
+            state.phase = Phase.IDLE
+            out.say("utter_paused")
+        else:
+            out.say("utter_stopped")
+
+    def _show_progress(self, out: Outcome, _turn: Turn) -> None:
+        profile = out.state.profile
+        out.say("utter_progress", **progress_figures(profile))
+        out.say(f"utter_bias_{bias_label(profile)}")
+        out.say(f"utter_calibration_{calibration_label(profile.verdicts)}")
+        self._reprompt(out)
+
+    def _forget_me(self, out: Outcome, _turn: Turn) -> None:
+        """Ask first; erase only on "oui". The place is kept in case the answer is "non"."""
+        out.state.phase = Phase.CONFIRM_FORGET
+        out.say("utter_confirm_forget")
+
+    def _confirm_forget(self, out: Outcome, turn: Turn) -> None:
+        if turn.intent in {"affirm", "forget_me"}:
+            out.state = State()
+            out.erase = True
+            out.say("utter_forgotten")
+        else:
+            if out.state.verdict:
+                out.state.phase = Phase.CONFIDENCE
+            else:
+                out.state.phase = Phase.STEP if out.state.scenario else Phase.IDLE
+            out.say("utter_forget_cancelled")
+            self._reprompt(out)
+
+    # ----- interruptions -----------------------------------------------------------------
+    def _after_distress(self, out: Outcome, _turn: Turn) -> None:
+        """The help lines were already said by the rule; count it (no text) and offer to resume."""
+        out.events.append(
+            EventDraft(key=f"distress:{_turn.message_id}", type="distress", fields={})
+        )
+        if out.state.scenario and out.state.phase is not Phase.IDLE:
+            out.state.phase = Phase.IDLE
+            out.say("utter_offer_resume")
+
+    def _after_small_talk(self, out: Outcome, _turn: Turn) -> None:
+        self._reprompt(out)
+
+
+def detection_rates(profile: Profile) -> tuple[float | None, float | None]:
+    """Share of fake items judged fake, and of reliable items judged reliable."""
+    fakes = [v for v in profile.verdicts if not v.reliable]
+    reliables = [v for v in profile.verdicts if v.reliable]
+    fake_rate = sum(v.judged_reliable is False for v in fakes) / len(fakes) if fakes else None
+    reliable_rate = (
+        sum(v.judged_reliable is True for v in reliables) / len(reliables) if reliables else None
+    )
+    return fake_rate, reliable_rate
+
+
+def progress_figures(profile: Profile) -> dict[str, Any]:
+    """Plain figures for `show_progress`: scenarios done, score, detection rates, badges."""
+    total = sum(result[0] for result in profile.results.values())
+    maximum = sum(result[1] for result in profile.results.values())
+    fake_rate, reliable_rate = detection_rates(profile)
+    return {
+        "done": len(profile.results),
+        "score": _percent(total / maximum if maximum else None),
+        "fake_detection": _percent(fake_rate),
+        "reliable_detection": _percent(reliable_rate),
+        "badges": ", ".join(reflexes()[code]["badge"] for code in profile.badges) or "—",
+    }
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(100 * rate)} %"
+
+
+def bias_label(profile: Profile) -> str:
+    """MIST-style bias: trusting too much (credulous) or too little (distrustful)."""
+    fake_rate, reliable_rate = detection_rates(profile)
+    if fake_rate is None or reliable_rate is None:
+        return "unknown"
+    gap = fake_rate - reliable_rate
+    if gap > 0.25:
+        return "distrustful"
+    if gap < -0.25:
+        return "credulous"
+    return "balanced"
+
+
+def calibration_label(verdicts: list[VerdictRecord]) -> str:
+    """Compares mean confidence (as a probability) with accuracy over the verdicts given."""
+    rated = [v for v in verdicts if v.confidence is not None and v.judged_reliable is not None]
+    if len(rated) < 2:
+        return "unknown"
+    accuracy = sum(v.judged_reliable == v.reliable for v in rated) / len(rated)
+    confidence = sum((v.confidence or 0) / 4 for v in rated) / len(rated)
+    if confidence - accuracy > 0.2:
+        return "overconfident"
+    if accuracy - confidence > 0.2:
+        return "underconfident"
+    return "calibrated"

@@ -1,0 +1,49 @@
+"""Points for each kind of step: pure arithmetic, testable without Rasa.
+
+Never reads text: it receives what the learner chose and what was detected.
+"""
+
+from __future__ import annotations
+
+from scenarios.schema import Criterion
+
+VERDICT_MAX = 4
+CHOICE_MAX = 3
+SHARE_MAX = 2
+POINTS_PER_CRITERION = 2
+HINT_COST = 1
+
+# Right and sure earns most; wrong and sure earns nothing: overconfidence costs.
+_VERDICT_RIGHT = {1: 2, 2: 3, 3: 4, 4: 4}
+_VERDICT_WRONG = {1: 1, 2: 1, 3: 0, 4: 0}
+UNSURE_POINTS = 1
+
+
+def verdict(correct: bool | None, confidence: int | None) -> int:
+    """`correct` None means "je ne sais pas": a little credit for honesty."""
+    if correct is None or confidence is None:
+        return UNSURE_POINTS
+    return (_VERDICT_RIGHT if correct else _VERDICT_WRONG)[confidence]
+
+
+def choice(correct: bool) -> int:
+    return CHOICE_MAX if correct else 0
+
+
+def share(good: bool) -> int:
+    return SHARE_MAX if good else 0
+
+
+def open_max(expected: list[Criterion]) -> int:
+    return POINTS_PER_CRITERION * len(expected)
+
+
+def open_answer(found: set[str], expected: list[Criterion]) -> int:
+    """Two points per expected reflex shown, one for a useful unexpected one, capped."""
+    hits = len(found & set(expected))
+    extras = len(found - set(expected))
+    return min(open_max(expected), POINTS_PER_CRITERION * hits + min(extras, 1))
+
+
+def after_hints(points: int, hints_used: int) -> int:
+    return max(0, points - HINT_COST * hints_used)

@@ -1,0 +1,73 @@
+"""Builds the FastAPI application: settings, database, Rasa client, routers, static chat.
+
+Applies no migrations itself (see `vigie api`), and never logs request bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.chat_sessions import SessionSigner
+from api.db import make_engine, session_factory
+from api.rasa_client import RasaClient
+from api.routes import api_router
+from api.settings import ApiSettings, get_settings
+from scenarios.loader import default_catalogue
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _validation_message(error: RequestValidationError) -> list[dict[str, str]]:
+    return [
+        {
+            "field": ".".join(str(part) for part in problem["loc"] if part != "body") or "body",
+            "message": problem["msg"],
+        }
+        for problem in error.errors()
+    ]
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.effective_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        timeout = httpx.Timeout(settings.rasa_timeout_seconds, connect=2.0)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+        async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+            app.state.rasa = RasaClient(client, settings.rasa_url, settings.rasa_connect_retries)
+            yield
+        engine.dispose()
+
+    app = FastAPI(title="Vigie API", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.session_factory = session_factory(engine)
+    app.state.signer = SessionSigner(
+        settings.secret("session_key"), settings.chat_session_max_age_days * 86400
+    )
+    app.state.catalogue = default_catalogue()
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            status_code=422,
+            content={"detail": "Requête invalide.", "errors": _validation_message(error)},
+        )
+
+    app.include_router(api_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    return app

@@ -1,0 +1,73 @@
+"""SQLAlchemy 2 typed models of the progress database.
+
+Learners are pseudonyms; events carry codes and numbers only, never free text or platform ids.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar = {datetime: DateTime(timezone=True)}
+
+
+class Educator(Base):
+    __tablename__ = "educators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class Classroom(Base):
+    __tablename__ = "classrooms"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    educator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("educators.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    class_code: Mapped[str | None] = mapped_column(
+        ForeignKey("classrooms.code", ondelete="SET NULL"), index=True
+    )
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ProgressEvent(Base):
+    __tablename__ = "progress_events"
+    __table_args__ = (Index("ix_events_learner_scenario", "learner_id", "scenario_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32), index=True)
+    learner_id: Mapped[str | None] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    scenario_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    points: Mapped[int | None]
+    max_points: Mapped[int | None]
+    correct: Mapped[bool | None]
+    confidence: Mapped[int | None]
+    item_reliable: Mapped[bool | None]
+    criteria_found: Mapped[list[str]] = mapped_column(JSON, default=list)
+    criteria_expected: Mapped[list[str]] = mapped_column(JSON, default=list)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

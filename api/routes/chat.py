@@ -1,0 +1,52 @@
+"""Web chat endpoints (CONTRACTS §4): issue a signed session, relay messages to Rasa.
+
+Never stores or logs the message text; Rasa's tracker is the only place it goes.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import JSONResponse
+
+from api import learners
+from api.chat_sessions import CHANNEL, InvalidSession
+from api.deps import RasaDep, SessionDep, SettingsDep, SignerDep
+from api.messages import bot_message
+from api.rasa_client import RasaUnavailable
+from api.schemas import BotMessage, ChatIn, ChatSessionIn, ChatSessionOut
+
+router = APIRouter(prefix="/chat", tags=["chat"])
+
+
+@router.post("/session", status_code=status.HTTP_201_CREATED)
+def create_session(
+    body: ChatSessionIn, session: SessionDep, signer: SignerDep, settings: SettingsDep
+) -> ChatSessionOut:
+    """Start a web chat, optionally joining a class by its code."""
+    if body.class_code is not None and not learners.class_exists(session, code=body.class_code):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Code de classe inconnu.")
+    token, chat = signer.issue(body.class_code)
+    learners.touch(
+        session, learner=chat.learner(settings.secret("pepper")), class_code=body.class_code
+    )
+    return ChatSessionOut(session_id=token)
+
+
+@router.post("", response_model=list[BotMessage])
+async def chat(
+    body: ChatIn, signer: SignerDep, rasa: RasaDep, settings: SettingsDep
+) -> list[BotMessage] | JSONResponse:
+    """Send one message (text or button payload) and get the bot's replies."""
+    try:
+        chat_session = signer.read(body.session_id)
+    except InvalidSession as error:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail="Session de chat invalide ou expirée."
+        ) from error
+    learner = chat_session.learner(settings.secret("pepper"))
+    try:
+        return await rasa.send(learner, body.message, {"channel": CHANNEL})
+    except RasaUnavailable:
+        return JSONResponse(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content=[bot_message("unavailable")]
+        )

@@ -1,0 +1,30 @@
+"""Progress-event ingestion (CONTRACTS §6): idempotent on the event id.
+
+Never accepts free text: the schema has no field for it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+
+from api import progress
+from api.deps import CatalogueDep, IngestAuth, SessionDep
+from api.schemas import EventBatchIn, IngestResult, ProgressEventIn
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"], dependencies=[IngestAuth])
+
+
+@router.post("")
+def ingest(
+    body: EventBatchIn | ProgressEventIn, session: SessionDep, catalogue: CatalogueDep
+) -> IngestResult:
+    """Store events once each, however often they are re-sent."""
+    events = body.events if isinstance(body, EventBatchIn) else [body]
+    unknown = progress.unknown_scenarios(events, catalogue)
+    if unknown:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=f"Scénario inconnu : {', '.join(sorted(unknown))}",
+        )
+    stored, duplicates = progress.store_events(session, events=events)
+    return IngestResult(stored=stored, duplicates=duplicates)

@@ -1,0 +1,239 @@
+"""Typed schema of a Vigie scenario and of the discernment quiz.
+
+Scenarios are data: this module only describes and validates them; it never holds
+learner-facing French (that lives in the YAML files it validates).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Criterion(StrEnum):
+    """Verification reflexes of CONTRACTS §3, scored in open answers."""
+
+    SOURCE = "SOURCE"
+    LATERAL = "LATERAL"
+    DATE = "DATE"
+    IMAGE = "IMAGE"
+    URL = "URL"
+    EVIDENCE = "EVIDENCE"
+    EXPERT = "EXPERT"
+    EMOTION = "EMOTION"
+    INTENT = "INTENT"
+    SHARE = "SHARE"
+
+
+class Level(StrEnum):
+    COLLEGE = "college"
+    LYCEE = "lycee"
+
+
+class Difficulty(StrEnum):
+    FACILE = "facile"
+    MOYEN = "moyen"
+    DIFFICILE = "difficile"
+
+
+class Kind(StrEnum):
+    """The 13 kinds of misinformation of CONTENT.md (a reliable item keeps the kind it mimics)."""
+
+    DECONTEXTUALISED_PHOTO = "decontextualised_photo"
+    FAKE_SCREENSHOT = "fake_screenshot"
+    IMPOSTER_SITE = "imposter_site"
+    SATIRE = "satire"
+    HEALTH_CLAIM = "health_claim"
+    MISLEADING_STATISTIC = "misleading_statistic"
+    CONSPIRACY_VIDEO = "conspiracy_video"
+    DEEPFAKE = "deepfake"
+    CHAIN_MESSAGE = "chain_message"
+    SPONSORED_CONTENT = "sponsored_content"
+    FAKE_QUOTE = "fake_quote"
+    SCAM = "scam"
+    ALGORITHMIC_BUBBLE = "algorithmic_bubble"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Wording(Strict):
+    """A learner-facing text and its plain-language (FALC-inspired) version."""
+
+    fr: Annotated[str, Field(min_length=1)]
+    falc: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: object) -> object:
+        return {"fr": value} if isinstance(value, str) else value
+
+    def text(self, plain: bool) -> str:
+        """The version to show: the plain one when asked for and written."""
+        return self.falc if plain and self.falc else self.fr
+
+
+class ItemImage(Strict):
+    """A generated card picturing the item; `alt` says what matters to verify."""
+
+    file: Annotated[str, Field(pattern=r"^[a-z0-9_\-]+\.(png|jpg)$")]
+    alt: Annotated[str, Field(min_length=20)]
+    template: Literal["post", "news_site", "chat", "graph", "photo"]
+    data: dict[str, object] = Field(default_factory=dict)
+
+
+class Item(Strict):
+    """The suspicious (or reliable) thing the learner examines."""
+
+    format: Literal["post", "news_site", "chat", "graph", "photo", "video", "article", "ad"]
+    text: Wording
+    author: str
+    handle: str | None = None
+    url: str | None = None
+    date: str
+    reliable: bool
+    image: ItemImage | None = None
+
+
+class Option(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-e]$")]
+    label: Wording
+    correct: bool
+    feedback: Wording
+
+
+class StepBase(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    prompt: Wording
+    hints: list[Wording] = Field(default_factory=list)
+
+
+class VerdictStep(StepBase):
+    """Reliable or not, then how sure (1–4): overconfident errors cost most."""
+
+    kind: Literal["verdict"]
+    feedback_correct: Wording
+    feedback_wrong: Wording
+
+
+class ChoiceStep(StepBase):
+    kind: Literal["choice"]
+    options: Annotated[list[Option], Field(min_length=2, max_length=5)]
+
+    @model_validator(mode="after")
+    def _options_are_sound(self) -> ChoiceStep:
+        ids = [option.id for option in self.options]
+        if ids != [chr(ord("a") + i) for i in range(len(ids))]:
+            raise ValueError("option ids must be a, b, c… in order")
+        if not any(option.correct for option in self.options):
+            raise ValueError("at least one option must be correct")
+        return self
+
+
+class OpenStep(StepBase):
+    """A free-text 'comment tu vérifierais ?' answer scored against expected criteria."""
+
+    kind: Literal["open"]
+    expected: Annotated[list[Criterion], Field(min_length=1, max_length=5)]
+    model_answer: Wording
+
+
+class ShareOption(Strict):
+    choice: Literal["partager", "attendre", "signaler"]
+    good: bool
+    feedback: Wording
+
+
+class ShareStep(StepBase):
+    """Partager / attendre / signaler: rewards the pause."""
+
+    kind: Literal["share"]
+    options: Annotated[list[ShareOption], Field(min_length=3, max_length=3)]
+
+    @model_validator(mode="after")
+    def _each_choice_once(self) -> ShareStep:
+        if sorted(option.choice for option in self.options) != ["attendre", "partager", "signaler"]:
+            raise ValueError("options must be partager, attendre and signaler, once each")
+        if not any(option.good for option in self.options):
+            raise ValueError("at least one share option must be good")
+        return self
+
+
+Step = Annotated[VerdictStep | ChoiceStep | OpenStep | ShareStep, Field(discriminator="kind")]
+
+
+class Resource(Strict):
+    title: str
+    url: Annotated[str, Field(pattern=r"^https://")]
+
+
+class Scenario(Strict):
+    """One item and 3–5 steps, a debrief and what a fact-checker would do."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    title: Wording
+    kind: Kind
+    level: Level
+    difficulty: Difficulty
+    minutes: Annotated[int, Field(ge=1, le=10)]
+    competences: Annotated[list[str], Field(min_length=2)]
+    emotion: Wording
+    item: Item
+    steps: Annotated[list[Step], Field(min_length=3, max_length=5)]
+    debrief: Wording
+    fact_checker: Wording
+    resources: Annotated[list[Resource], Field(min_length=1, max_length=3)]
+
+    @model_validator(mode="after")
+    def _steps_are_sound(self) -> Scenario:
+        ids = [step.id for step in self.steps]
+        if len(set(ids)) != len(ids):
+            raise ValueError("step ids must be unique")
+        kinds = {step.kind for step in self.steps}
+        if "verdict" not in kinds or "open" not in kinds:
+            raise ValueError("a scenario needs at least one verdict step and one open step")
+        if not any(code.startswith("CRCN") for code in self.competences):
+            raise ValueError("competences need a CRCN code (e.g. 'CRCN 1.1')")
+        if not any(code.startswith("DigComp") for code in self.competences):
+            raise ValueError("competences need a DigComp code (e.g. 'DigComp 1.2')")
+        return self
+
+    def step(self, step_id: str) -> Step:
+        """The step with that id (KeyError when the scenario has none)."""
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+class QuizItem(Strict):
+    """One 'fiable ou pas ?' item, judged on the cues inside it."""
+
+    id: Annotated[str, Field(pattern=r"^[ab][0-9]{2}$")]
+    kind: Kind
+    difficulty: Difficulty
+    text: Wording
+    source: str
+    reliable: bool
+    explanation: Wording
+
+
+class Quiz(Strict):
+    """Two parallel forms: one as pre-test, the other as post-test."""
+
+    form_a: Annotated[list[QuizItem], Field(min_length=12, max_length=16)]
+    form_b: Annotated[list[QuizItem], Field(min_length=12, max_length=16)]
+
+    @model_validator(mode="after")
+    def _forms_are_balanced(self) -> Quiz:
+        for name, form in (("form_a", self.form_a), ("form_b", self.form_b)):
+            reliable = sum(item.reliable for item in form)
+            if reliable * 2 != len(form):
+                raise ValueError(f"{name} must be half reliable, half not")
+        ids = [item.id for item in self.form_a + self.form_b]
+        if len(set(ids)) != len(ids):
+            raise ValueError("quiz item ids must be unique")
+        return self

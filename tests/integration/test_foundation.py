@@ -1,0 +1,109 @@
+"""End to end through the real API, Rasa server and action server, on free ports."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import httpx
+import pytest
+
+from scenarios.loader import default_catalogue
+from tests.conftest import Stack
+from tests.play import choose, right_answers, scores, texts
+
+pytestmark = pytest.mark.integration
+
+
+def new_session(stack: Stack) -> str:
+    response = httpx.post(f"{stack.api_url}/chat/session", json={}, timeout=10)
+    assert response.status_code == 201
+    return response.json()["session_id"]
+
+
+def say(stack: Stack, session: str, message: str) -> list[dict]:
+    response = httpx.post(
+        f"{stack.api_url}/chat", json={"session_id": session, "message": message}, timeout=60
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def stored_events(stack: Stack) -> list[tuple]:
+    with sqlite3.connect(stack.var_dir / "vigie.db") as db:
+        return db.execute(
+            "SELECT type, scenario_id, step_id, points, max_points, learner_id FROM progress_events"
+        ).fetchall()
+
+
+def wait_for(predicate, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    return predicate()
+
+
+def test_greeting_gets_a_french_answer_and_the_menu(stack: Stack) -> None:
+    replies = say(stack, new_session(stack), "salut")
+    assert "Vigie" in texts(replies)
+    payloads = [b["payload"] for m in replies for b in m.get("buttons", [])]
+    assert choose("surprise") in payloads
+
+
+def test_a_whole_scenario_scores_every_step_and_stores_each_event_once(stack: Stack) -> None:
+    scenario = default_catalogue().scenarios["annonce_mairie_college"]
+    session = new_session(stack)
+    intro = say(stack, session, choose(scenario.id))
+    assert scenario.item.author in texts(intro)
+    payloads = []
+    for step_id, messages in right_answers(scenario):
+        replies = []
+        for message in messages:
+            replies = say(stack, session, message)
+        step_scores = scores(replies)
+        assert [s["step"] for s in step_scores] == [step_id]
+        payloads.extend(step_scores)
+    assert all(p["points"] == p["max_points"] for p in payloads if not p["criteria_expected"])
+    assert all(p["scenario"] == scenario.id for p in payloads)
+
+    def complete() -> list[tuple]:
+        events = stored_events(stack)
+        done = [e for e in events if e[0] == "scenario_completed" and e[1] == scenario.id]
+        return events if done else []
+
+    events = wait_for(complete)
+    scored = [e for e in events if e[0] == "step_scored" and e[1] == scenario.id]
+    assert sorted(e[2] for e in scored) == sorted(s.id for s in scenario.steps)
+    assert {(e[2], e[3], e[4]) for e in scored} == {
+        (p["step"], p["points"], p["max_points"]) for p in payloads
+    }
+    assert all(len(e[5]) == 64 for e in events if e[0] != "distress")
+
+
+def test_forged_session_is_refused(stack: Stack) -> None:
+    response = httpx.post(
+        f"{stack.api_url}/chat", json={"session_id": "forged.token", "message": "salut"}
+    )
+    assert response.status_code == 401
+
+
+def test_action_server_down_gives_a_friendly_503_then_recovers(stack: Stack) -> None:
+    session = new_session(stack)
+    say(stack, session, "salut")
+    stack.stop("actions")
+    try:
+        response = httpx.post(
+            f"{stack.api_url}/chat",
+            json={"session_id": session, "message": "bonjour"},
+            timeout=60,
+        )
+        assert response.status_code == 503
+        body = response.json()
+        assert isinstance(body, list) and "reviens" in body[0]["text"]
+    finally:
+        stack.start("actions")
+        stack.wait_ready(["actions"])
+    assert "Vigie" in texts(say(stack, session, "salut"))

@@ -1,0 +1,37 @@
+"""Plays scenarios as a learner would, from the scenario data: right or wrong answers.
+
+Test helper only; it knows the catalogue, never the engine's internals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
+
+
+def choose(value: str) -> str:
+    return "/choose_option" + json.dumps({"choice": value})
+
+
+def right_answers(scenario: Scenario) -> Iterator[tuple[str, list[str]]]:
+    """For each step: the messages a learner sends to get full marks."""
+    for step in scenario.steps:
+        if isinstance(step, VerdictStep):
+            verdict = "/answer_true" if scenario.item.reliable else "/answer_false"
+            yield step.id, [verdict, choose("4")]
+        elif isinstance(step, ChoiceStep):
+            yield step.id, [choose(next(o.id for o in step.options if o.correct))]
+        elif isinstance(step, ShareStep):
+            yield step.id, [choose(next(o.choice for o in step.options if o.good))]
+        elif isinstance(step, OpenStep):
+            yield step.id, [step.model_answer.fr]
+
+
+def scores(replies: list[dict]) -> list[dict]:
+    return [m["custom"] for m in replies if (m.get("custom") or {}).get("type") == "score"]
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in replies)

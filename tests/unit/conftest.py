@@ -1,0 +1,32 @@
+"""An API app on a throw-away SQLite database (migrated by Alembic), Rasa on a closed port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.migrate import upgrade
+from api.settings import ApiSettings
+from tests.conftest import free_port
+
+
+@pytest.fixture
+def api_settings(tmp_path: Path) -> ApiSettings:
+    settings = ApiSettings(
+        var_dir=tmp_path,
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        rasa_connect_retries=1,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'vigie.db'}",
+    )
+    upgrade(settings.effective_database_url)
+    return settings
+
+
+@pytest.fixture
+def client(api_settings: ApiSettings) -> Iterator[TestClient]:
+    with TestClient(create_app(api_settings)) as test_client:
+        yield test_client

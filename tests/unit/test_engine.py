@@ -1,0 +1,293 @@
+"""The scenario engine as a pure function: flows, scoring, interruptions, typed answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.engine import (
+    Engine,
+    Phase,
+    Profile,
+    State,
+    Turn,
+    VerdictRecord,
+    bias_label,
+    calibration_label,
+)
+from scenarios.loader import default_catalogue
+from scenarios.schema import ChoiceStep, OpenStep, ShareStep, VerdictStep
+from tests.play import choose
+
+CATALOGUE = default_catalogue()
+
+
+def detector(text: str) -> list[str]:
+    """A stand-in for the spaCy scorer: criteria named in capitals in the text."""
+    return sorted({word for word in text.split() if word in {"SOURCE", "DATE", "LATERAL", "IMAGE"}})
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return Engine(CATALOGUE, detector)
+
+
+def payload_turn(payload: str, text: str | None = None, message_id: str = "m1") -> Turn:
+    if payload.startswith("/choose_option"):
+        value = payload.split('"choice": "')[1].rstrip('"}')
+        return Turn(
+            "choose_option", text or payload, entities={"choice": value}, message_id=message_id
+        )
+    return Turn(payload.lstrip("/"), text or payload, message_id=message_id)
+
+
+def play(engine: Engine, state: State, *turns: Turn):
+    outcomes = []
+    for turn in turns:
+        outcome = engine.handle(state, turn)
+        state = outcome.state
+        outcomes.append(outcome)
+    return state, outcomes
+
+
+def scenario_with(kind: type) -> str:
+    for scenario in CATALOGUE.scenarios.values():
+        if isinstance(scenario.steps[0], VerdictStep) and any(
+            isinstance(s, kind) for s in scenario.steps
+        ):
+            return scenario.id
+    raise AssertionError(f"no scenario with a {kind.__name__}")
+
+
+def started(engine: Engine, scenario_id: str) -> State:
+    state, (outcome,) = play(engine, State(), payload_turn(choose(scenario_id)))
+    assert state.phase is Phase.STEP and state.scenario == scenario_id
+    assert outcome.events[0].type == "scenario_started"
+    return state
+
+
+def responses(outcome) -> list[str]:
+    return [m.response for m in outcome.messages if m.response]
+
+
+def score_of(outcome) -> dict:
+    (score,) = [m.custom for m in outcome.messages if m.custom and m.custom["type"] == "score"]
+    return score
+
+
+def test_greet_shows_the_menu(engine: Engine) -> None:
+    outcome = engine.handle(State(), Turn("greet", "salut"))
+    assert responses(outcome) == ["utter_greet", "utter_menu"]
+
+
+def test_start_presents_item_then_first_question(engine: Engine) -> None:
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    outcome = engine.handle(State(), payload_turn(choose(scenario.id)))
+    names = responses(outcome)
+    assert names[:2] == ["utter_scenario_intro", "utter_item"]
+    assert names[-1] == "utter_step_verdict"
+
+
+@pytest.mark.parametrize(
+    ("right", "confidence", "expected"),
+    [(True, 4, 4), (True, 1, 2), (False, 4, 0), (False, 1, 1)],
+)
+def test_verdict_points_weigh_confidence(
+    engine: Engine, right: bool, confidence: int, expected: int
+) -> None:
+    scenario_id = scenario_with(OpenStep)
+    reliable = CATALOGUE.scenarios[scenario_id].item.reliable
+    verdict = "answer_true" if reliable == right else "answer_false"
+    state = started(engine, scenario_id)
+    state, (_, scored) = play(
+        engine, state, Turn(verdict, "x"), payload_turn(choose(str(confidence)))
+    )
+    score = score_of(scored)
+    assert (score["points"], score["max_points"]) == (expected, 4)
+    assert scored.events[0].fields["correct"] is right
+
+
+def test_typed_confidence_words_are_understood(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (_, scored) = play(
+        engine, state, Turn("answer_false", "c un fake"), Turn("nlu_fallback", "plutôt sûr")
+    )
+    assert scored.events[0].fields["confidence"] == 3
+
+
+def test_unsure_verdict_skips_confidence_and_gets_honesty_credit(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (outcome,) = play(engine, state, Turn("answer_unsure", "jsp"))
+    assert score_of(outcome)["points"] == 1
+    assert state.step == 1
+
+
+def test_unrelated_message_in_a_step_keeps_the_place(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state2, (outcome,) = play(engine, state, Turn("greet", "coucou"))
+    assert (state2.scenario, state2.step, state2.phase) == (state.scenario, 0, Phase.STEP)
+    assert responses(outcome)[-1] == "utter_step_verdict"
+
+
+def test_distress_pauses_and_offers_to_resume_then_resume_works(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (distress, resumed) = play(
+        engine, state, Turn("distress", "..."), payload_turn(choose("resume"))
+    )
+    assert [e.type for e in distress.events] == ["distress"]
+    assert distress.events[0].fields == {}
+    assert responses(distress) == ["utter_offer_resume"]
+    assert state.phase is Phase.STEP and state.step == 0
+    assert responses(resumed)[-1] == "utter_step_verdict"
+
+
+def test_open_answer_is_scored_on_detected_criteria(engine: Engine) -> None:
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    state = started(engine, scenario.id)
+    open_index = next(i for i, s in enumerate(scenario.steps) if isinstance(s, OpenStep))
+    state.step = open_index
+    step = scenario.steps[open_index]
+    answer = " ".join(["je regarde", *step.expected[:1]])
+    state, (outcome,) = play(engine, state, Turn("out_of_scope", answer))
+    score = score_of(outcome)
+    assert score["criteria_expected"] == sorted(step.expected)
+    if step.expected[0] in {"SOURCE", "DATE", "LATERAL", "IMAGE"}:
+        assert score["criteria_found"] == [step.expected[0]]
+        assert score["points"] == 2
+
+
+def test_navigation_intent_with_low_confidence_in_open_step_is_an_answer(engine: Engine) -> None:
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    state = started(engine, scenario.id)
+    state.step = next(i for i, s in enumerate(scenario.steps) if isinstance(s, OpenStep))
+    _, (outcome,) = play(engine, state, Turn("skip", "je chercherais SOURCE", confidence=0.5))
+    assert score_of(outcome)["step"] == scenario.steps[state.step].id
+
+
+def test_hints_cost_a_point_and_run_out(engine: Engine) -> None:
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    state = started(engine, scenario.id)
+    hints = len(scenario.steps[0].hints)
+    turns = [Turn("ask_hint", "un indice")] * (hints + 1)
+    state, outcomes = play(engine, state, *turns)
+    assert "utter_no_more_hints" in responses(outcomes[-1])
+    assert state.hints == hints
+    reliable = scenario.item.reliable
+    _, (_, scored) = play(
+        engine,
+        state,
+        Turn("answer_true" if reliable else "answer_false"),
+        payload_turn(choose("4")),
+    )
+    assert score_of(scored)["points"] == max(0, 4 - hints)
+
+
+def test_skip_scores_zero_and_moves_on(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (outcome,) = play(engine, state, Turn("skip", "passe"))
+    assert state.step == 1
+    assert outcome.events[0].fields["points"] == 0
+
+
+def test_stop_then_resume_from_menu(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (paused, menu, resumed) = play(
+        engine,
+        state,
+        Turn("stop", "stop"),
+        Turn("start_training", "on commence"),
+        Turn("affirm", "oui"),
+    )
+    assert responses(paused) == ["utter_paused"]
+    assert responses(menu) == ["utter_menu_resume"]
+    assert responses(resumed)[0] == "utter_resume"
+    assert state.phase is Phase.STEP
+
+
+@pytest.mark.parametrize(
+    "typed", ["b", "la b", "B)", "la 2", "la deuxième", "réponse B", "je dirais la b"]
+)
+def test_typed_choice_answers(engine: Engine, typed: str) -> None:
+    scenario_id = scenario_with(ChoiceStep)
+    scenario = CATALOGUE.scenarios[scenario_id]
+    state = started(engine, scenario_id)
+    state.step = next(i for i, s in enumerate(scenario.steps) if isinstance(s, ChoiceStep))
+    _, (outcome,) = play(engine, state, Turn("nlu_fallback", typed))
+    step = scenario.steps[state.step]
+    option_b = step.options[1]
+    assert score_of(outcome)["points"] == (3 if option_b.correct else 0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "choice"),
+    [("je partage", "partager"), ("j'attends", "attendre"), ("je le signale", "signaler")],
+)
+def test_typed_share_answers(engine: Engine, typed: str, choice: str) -> None:
+    scenario_id = scenario_with(ShareStep)
+    scenario = CATALOGUE.scenarios[scenario_id]
+    state = started(engine, scenario_id)
+    state.step = next(i for i, s in enumerate(scenario.steps) if isinstance(s, ShareStep))
+    _, (outcome,) = play(engine, state, Turn("nlu_fallback", typed))
+    option = next(o for o in scenario.steps[state.step].options if o.choice == choice)
+    assert score_of(outcome)["points"] == (2 if option.good else 0)
+
+
+def test_two_fallbacks_in_a_row_offer_the_menu(engine: Engine) -> None:
+    _, (first, second) = play(
+        engine, State(), Turn("nlu_fallback", "blabla"), Turn("out_of_scope", "météo")
+    )
+    assert responses(first) == ["utter_fallback"]
+    assert responses(second) == ["utter_fallback_menu", "utter_menu"]
+
+
+def test_two_repeats_offer_plain_language(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (_, second, plain) = play(
+        engine, state, Turn("repeat"), Turn("repeat"), Turn("plain_language")
+    )
+    assert responses(second) == ["utter_offer_plain"]
+    assert state.plain and "utter_plain_on" in responses(plain)
+
+
+def test_forget_me_asks_then_erases(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (ask, cancel) = play(engine, state, Turn("forget_me"), Turn("deny"))
+    assert responses(ask) == ["utter_confirm_forget"] and not cancel.erase
+    assert state.phase is Phase.STEP
+    state, (_, erased) = play(engine, state, Turn("forget_me"), Turn("affirm"))
+    assert erased.erase and state == State()
+
+
+def test_a_full_scenario_completes_with_debrief(engine: Engine) -> None:
+    from tests.play import right_answers
+
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    state = started(engine, scenario.id)
+    last = None
+    for _step, messages in right_answers(scenario):
+        for message in messages:
+            turn = (
+                payload_turn(message) if message.startswith("/") else Turn("out_of_scope", message)
+            )
+            state, (last,) = play(engine, state, turn)
+    assert "utter_fact_checker" in responses(last)
+    assert state.phase is Phase.IDLE and scenario.id in state.profile.results
+    assert [e.type for e in last.events][-1] == "scenario_completed"
+
+
+def test_bias_and_calibration_labels() -> None:
+    distrustful = Profile(
+        verdicts=[
+            VerdictRecord(reliable=False, judged_reliable=False, confidence=4),
+            VerdictRecord(reliable=True, judged_reliable=False, confidence=4),
+        ]
+    )
+    assert bias_label(distrustful) == "distrustful"
+    assert calibration_label(distrustful.verdicts) == "overconfident"
+    credulous = Profile(
+        verdicts=[
+            VerdictRecord(reliable=False, judged_reliable=True, confidence=1),
+            VerdictRecord(reliable=True, judged_reliable=True, confidence=4),
+        ]
+    )
+    assert bias_label(credulous) == "credulous"
+    assert bias_label(Profile()) == "unknown"
