@@ -116,3 +116,6 @@ class ActionVigie(Action):
             SlotSet(STATE_SLOT, outcome.state.model_dump(mode="json")),
             SlotSet(PLAIN_SLOT, outcome.state.plain),
         ]
+
+
+engine()  # fail fast: the action server refuses to start on an invalid scenario file

@@ -126,7 +126,9 @@ def reflexes() -> dict[str, dict[str, str]]:
 
 
 def _payload(intent: str, **entities: str) -> str:
-    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+    if not entities:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False, separators=(',', ':'))}"
 
 
 def choice_payload(value: str) -> str:

@@ -5,14 +5,10 @@ Test helper only; it knows the catalogue, never the engine's internals.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
+from actions.engine import choice_payload as choose
 from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
-
-
-def choose(value: str) -> str:
-    return "/choose_option" + json.dumps({"choice": value})
 
 
 def right_answers(scenario: Scenario) -> Iterator[tuple[str, list[str]]]:

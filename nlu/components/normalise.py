@@ -10,7 +10,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,7 @@ _QUOTES = "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u2036\u275d\u275e\uff02"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i"}
 # Emoji modifiers ignored when looking an emoji up (skin tones, variation selectors).
-_EMOJI_MODIFIERS = frozenset(
-    [chr(c) for c in range(0x1F3FB, 0x1F400)] + ["\ufe0e", "\ufe0f"]
-)
+_EMOJI_MODIFIERS = frozenset([chr(c) for c in range(0x1F3FB, 0x1F400)] + ["\ufe0e", "\ufe0f"])
 _TRANSLATE = {ord(c): "'" for c in _APOSTROPHES}
 _TRANSLATE.update({ord(c): '"' for c in _QUOTES})
 _TRANSLATE.update({ord(c): "-" for c in _DASHES})
@@ -55,7 +53,7 @@ class _Data:
     laughter: str
     laughter_patterns: tuple[re.Pattern[str], ...]
     emoji: dict[str, str]
-    known: frozenset[str] = field(default_factory=frozenset)
+    known: frozenset[str]
 
 
 def _fold(text: str) -> str:
@@ -72,9 +70,7 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", "".join(kept)).casefold()
     text = text.translate(_TRANSLATE)
     text = "".join(
-        ch
-        for ch in unicodedata.normalize("NFKD", text)
-        if unicodedata.category(ch) != "Mn"
+        ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"
     )
     # Recompose what is not Latin (Hangul, …) and re-apply the cheap steps, which NFC
     # could in theory undo, so that folding a folded string changes nothing.
@@ -120,8 +116,9 @@ def _load(path: Path = DATA_PATH) -> _Data:
                 after |= {letter, words[-1]}
             if letter in before or words[0] in before:
                 before |= {letter, words[0]}
-        contextual[key] = _Rule(rule.expansion, rule.require_next, frozenset(after),
-                                frozenset(before))
+        contextual[key] = _Rule(
+            rule.expansion, rule.require_next, frozenset(after), frozenset(before)
+        )
 
     laughter_raw = raw.get("laughter") or {}
     canonical = _fold(str(laughter_raw.get("canonical", "mdr")))

@@ -6,6 +6,7 @@ server reads as the learner's own words; only the tokens (what featurizers see) 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,7 @@ from .normalise import DATA_PATH, chunk_spans, normalise_chunks
 _NORMALISED_ATTRIBUTES = (TEXT, ACTION_TEXT)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class TeenWhitespaceTokenizer(WhitespaceTokenizer):
     """WhitespaceTokenizer over the normalised text, with offsets into the original text.
 
@@ -51,13 +50,18 @@ class TeenWhitespaceTokenizer(WhitespaceTokenizer):
         original = message.get(attribute)
         if attribute not in _NORMALISED_ATTRIBUTES or not isinstance(original, str):
             return super().tokenize(message, attribute)
+        try:
+            return self._tokenize_normalised(original, attribute)
+        except Exception:  # pragma: no cover - a normaliser bug must not break a turn
+            return super().tokenize(message, attribute)
 
+    def _tokenize_normalised(self, original: str, attribute: str) -> list[Token]:
         spans = chunk_spans(original)
         outputs = normalise_chunks([original[s:e] for s, e in spans])
 
-        # Join the normalised chunks, remembering where each one sits.
+        # Join the normalised chunks, remembering where each one sits in both texts.
         pieces: list[str] = []
-        placed: list[tuple[int, int, int, int]] = []  # norm start/end, orig start/end
+        placed: list[tuple[int, int, int, int]] = []  # normalised start/end, original start/end
         cursor = 0
         for (start, end), output in zip(spans, outputs, strict=True):
             if not output:
@@ -70,24 +74,27 @@ class TeenWhitespaceTokenizer(WhitespaceTokenizer):
             cursor += len(output)
         normalised = "".join(pieces)
         if not normalised.strip():
-            return super().tokenize(message, attribute)
+            return super().tokenize(Message(data={attribute: original}), attribute)
 
         tokens = super().tokenize(Message(data={attribute: normalised}), attribute)
-        return [self._map_back(token, placed, original) for token in tokens]
+        starts = [p[0] for p in placed]
+        return [self._map_back(token, placed, starts, original) for token in tokens]
 
     @staticmethod
     def _map_back(
-        token: Token, placed: list[tuple[int, int, int, int]], original: str
+        token: Token,
+        placed: list[tuple[int, int, int, int]],
+        starts: list[int],
+        original: str,
     ) -> Token:
-        first = next((p for p in placed if p[0] <= token.start < p[1]), None)
-        last = next((p for p in placed if p[0] < token.end <= p[1]), None)
-        if first is None or last is None:
-            start, end = 0, len(original)
+        first = placed[max(bisect.bisect_right(starts, token.start) - 1, 0)]
+        last = placed[max(bisect.bisect_left(starts, token.end) - 1, 0)]
+        if not (first[0] <= token.start < first[1] and last[0] < token.end <= last[1]):
+            start, end = 0, len(original)  # the tokenizer's whole-text fallback
         elif first is last and first[1] - first[0] == first[3] - first[2]:
-            # same length: normalisation changed characters, not positions
+            # same length: normalisation changed characters (case, accents), not positions
             start = first[2] + token.start - first[0]
             end = first[2] + token.end - first[0]
         else:
             start, end = first[2], last[3]
-        mapped = Token(token.text, start, end, data=token.data, lemma=token.lemma)
-        return mapped
+        return Token(token.text, start, end, data=token.data, lemma=token.lemma)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from actions.engine import (
@@ -33,7 +35,7 @@ def engine() -> Engine:
 
 def payload_turn(payload: str, text: str | None = None, message_id: str = "m1") -> Turn:
     if payload.startswith("/choose_option"):
-        value = payload.split('"choice": "')[1].rstrip('"}')
+        value = json.loads(payload.removeprefix("/choose_option"))["choice"]
         return Turn(
             "choose_option", text or payload, entities={"choice": value}, message_id=message_id
         )
