@@ -42,6 +42,9 @@ def _phrase_in(folded: str, phrase: str) -> bool:
 def parse_choice(text: str, option_ids: list[str]) -> str | None:
     """The option a typed answer names ("b", "la 2", "réponse C", "la deuxième"), if any."""
     tokens = _tokens_without_fillers(text)
+    if not tokens:
+        # "c" or "la c": the letter itself is also a filler ("c" for "c'est").
+        tokens = [token for token in fold(text).split() if token in option_ids]
     if len(tokens) != 1:
         return None
     token = tokens[0]

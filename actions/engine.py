@@ -10,7 +10,6 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ import yaml
 from pydantic import BaseModel, Field
 
 from actions import answer_parsing, points
+from actions.phase import Phase
+from actions.quiz_flow import QuizFlow, QuizRecord
 from scenarios.loader import Catalogue
 from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, Step, VerdictStep
 
@@ -32,13 +33,6 @@ NAVIGATION = frozenset(
 )
 SMALL_TALK = frozenset({"ask_bot_identity", "ask_privacy", "thank", "insult", "goodbye"})
 VERDICT_INTENTS = {"answer_true": "true", "answer_false": "false", "answer_unsure": "unsure"}
-
-
-class Phase(StrEnum):
-    IDLE = "idle"
-    STEP = "step"
-    CONFIDENCE = "confidence"
-    CONFIRM_FORGET = "confirm_forget"
 
 
 class VerdictRecord(BaseModel):
@@ -70,6 +64,9 @@ class State(BaseModel):
     plain: bool = False
     fallbacks: int = 0
     confusions: int = 0
+    quiz_form: str | None = None
+    quiz_index: int = 0
+    quiz: QuizRecord = Field(default_factory=QuizRecord)
     profile: Profile = Field(default_factory=Profile)
 
 
@@ -145,6 +142,7 @@ class Engine:
     def __init__(self, catalogue: Catalogue, detect: Detector) -> None:
         self.catalogue = catalogue
         self.detect = detect
+        self.quiz = QuizFlow(catalogue.quiz)
 
     # ----- entry point -------------------------------------------------------------------
     def handle(self, state: State, turn: Turn) -> Outcome:
@@ -162,8 +160,12 @@ class Engine:
             return self._after_small_talk
         if self._is_open_answer(state, turn):
             return self._answer_open
-        if turn.intent in NAVIGATION:
+        if turn.intent in NAVIGATION - {"skip"} or (
+            turn.intent == "skip" and state.phase is not Phase.QUIZ
+        ):
             return getattr(self, f"_{turn.intent}")
+        if state.phase is Phase.QUIZ:
+            return self.quiz.answer
         if state.phase is Phase.CONFIDENCE:
             return self._answer_confidence
         if state.phase is Phase.STEP:
@@ -212,7 +214,10 @@ class Engine:
             out.say("utter_ok_later")
         elif turn.intent == "greet":
             out.say("utter_greet")
-            self._menu(out)
+            if not state.quiz.order and not state.profile.results and self.quiz.quiz:
+                out.say("utter_offer_quiz")
+            else:
+                self._menu(out)
         elif turn.intent == "list_scenarios" or turn.intent in {"start_training", "affirm"}:
             self._menu(out)
         else:
@@ -233,14 +238,17 @@ class Engine:
             out.say("utter_fallback")
 
     def _menu(self, out: Outcome) -> None:
-        out.say("utter_menu_resume" if out.state.scenario else "utter_menu")
+        paused = out.state.scenario or out.state.quiz_form
+        out.say("utter_menu_resume" if paused else "utter_menu")
 
     def _menu_choice(self, out: Outcome, turn: Turn) -> None:
         choice = turn.entities.get("choice") or answer_parsing.parse_menu(turn.text) or ""
         choice = answer_parsing.fold(choice).replace(" ", "_")
         scenarios = self.catalogue.scenarios
-        if choice == "resume" and out.state.scenario:
+        if choice == "resume" and (out.state.scenario or out.state.quiz_form):
             self._resume(out)
+        elif choice == "quiz":
+            self.quiz.start(out, turn.message_id)
         elif choice in {"college", "lycee"}:
             listed = [s for s in scenarios.values() if s.level == choice]
             out.say(
@@ -326,6 +334,9 @@ class Engine:
 
     def _resume(self, out: Outcome) -> None:
         state = out.state
+        if state.quiz_form is not None:
+            self.quiz.start(out, "resume")
+            return
         scenario = self._scenario(state)
         if scenario is None:
             self._menu(out)
@@ -340,7 +351,9 @@ class Engine:
 
     def _reprompt(self, out: Outcome) -> None:
         """After an interruption, ask the current question again so no place is lost."""
-        if out.state.phase is Phase.CONFIDENCE:
+        if out.state.phase is Phase.QUIZ:
+            self.quiz.ask(out)
+        elif out.state.phase is Phase.CONFIDENCE:
             out.say("utter_ask_confidence")
         elif out.state.phase is Phase.STEP:
             out.say("utter_back_to_step")
@@ -572,12 +585,18 @@ class Engine:
             resources="\n".join(f"• {r.title} : {r.url}" for r in scenario.resources),
         )
         state.scenario, state.attempt, state.phase, state.step = None, None, Phase.IDLE, 0
-        out.say("utter_next")
+        out.say(
+            "utter_offer_post_quiz" if self.quiz.should_offer_post_test(state) else "utter_next"
+        )
 
     # ----- navigation --------------------------------------------------------------------
     def _ask_hint(self, out: Outcome, _turn: Turn) -> None:
         state = out.state
         step = self._current_step(state)
+        if state.phase is Phase.QUIZ:
+            out.say("utter_quiz_no_hint")
+            self._reprompt(out)
+            return
         if state.phase not in {Phase.STEP, Phase.CONFIDENCE} or step is None:
             out.say("utter_hint_idle")
             return
@@ -598,6 +617,9 @@ class Engine:
             state.confusions = 0
             out.say("utter_offer_plain")
             return
+        if state.phase is Phase.QUIZ:
+            self._reprompt(out)
+            return
         if scenario is None or state.phase is Phase.IDLE:
             self._menu(out)
             return
@@ -609,9 +631,9 @@ class Engine:
         out.state.confusions = 0
         out.say("utter_plain_on")
         scenario = self._scenario(out.state)
-        if scenario is not None and out.state.phase is not Phase.IDLE:
+        if scenario is not None and out.state.phase in {Phase.STEP, Phase.CONFIDENCE}:
             self._present_item(out, scenario)
-            self._reprompt(out)
+        self._reprompt(out)
 
     def _skip(self, out: Outcome, _turn: Turn) -> None:
         state = out.state
@@ -633,7 +655,7 @@ class Engine:
 
     def _stop(self, out: Outcome, _turn: Turn) -> None:
         state = out.state
-        if state.scenario and state.phase is not Phase.IDLE:
+        if _busy(state):
             state.phase = Phase.IDLE
             out.say("utter_paused")
         else:
@@ -657,7 +679,9 @@ class Engine:
             out.erase = True
             out.say("utter_forgotten")
         else:
-            if out.state.verdict:
+            if out.state.quiz_form:
+                out.state.phase = Phase.QUIZ
+            elif out.state.verdict:
                 out.state.phase = Phase.CONFIDENCE
             else:
                 out.state.phase = Phase.STEP if out.state.scenario else Phase.IDLE
@@ -670,12 +694,17 @@ class Engine:
         out.events.append(
             EventDraft(key=f"distress:{_turn.message_id}", type="distress", fields={})
         )
-        if out.state.scenario and out.state.phase is not Phase.IDLE:
+        if _busy(out.state):
             out.state.phase = Phase.IDLE
             out.say("utter_offer_resume")
 
     def _after_small_talk(self, out: Outcome, _turn: Turn) -> None:
         self._reprompt(out)
+
+
+def _busy(state: State) -> bool:
+    """In the middle of a scenario step or of the quiz."""
+    return state.phase in {Phase.STEP, Phase.CONFIDENCE, Phase.QUIZ}
 
 
 def detection_rates(profile: Profile) -> tuple[float | None, float | None]:

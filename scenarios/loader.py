@@ -99,5 +99,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR, quiz_file: Path = QUIZ_FILE)
 
 @cache
 def default_catalogue() -> Catalogue:
-    """The shipped catalogue, loaded once per process."""
-    return load_catalogue()
+    """The configured catalogue (the shipped one by default), loaded once per process."""
+    from vigie.settings import VigieSettings
+
+    return load_catalogue(VigieSettings().catalogue_dir or CATALOGUE_DIR)

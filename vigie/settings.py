@@ -28,6 +28,7 @@ class VigieSettings(BaseSettings):
     action_url: str = "http://127.0.0.1:5055"
     api_url: str = "http://127.0.0.1:8000"
     public_url: str = Field(default="", description="public base URL of the API for links")
+    catalogue_dir: Path | None = Field(default=None, description="scenario files (tests)")
     telegram_bot_username: str = "VigieInfoBot"
     pepper: str = ""
     rasa_token: str = ""

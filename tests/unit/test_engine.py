@@ -76,9 +76,57 @@ def score_of(outcome) -> dict:
     return score
 
 
-def test_greet_shows_the_menu(engine: Engine) -> None:
-    outcome = engine.handle(State(), Turn("greet", "salut"))
-    assert responses(outcome) == ["utter_greet", "utter_menu"]
+def test_greet_offers_the_pre_quiz_to_a_new_learner_and_the_menu_afterwards(
+    engine: Engine,
+) -> None:
+    assert responses(engine.handle(State(), Turn("greet", "salut"))) == [
+        "utter_greet",
+        "utter_offer_quiz",
+    ]
+    seasoned = State(profile=Profile(results={"x": [1, 2]}))
+    assert responses(engine.handle(seasoned, Turn("greet", "wsh"))) == ["utter_greet", "utter_menu"]
+
+
+def answer_quiz(engine: Engine, state: State, right: bool):
+    items = engine.quiz.items(state.quiz_form)
+    outcomes = []
+    for item in items:
+        judged_true = item.reliable if right else not item.reliable
+        state, (outcome,) = play(
+            engine, state, Turn("answer_true" if judged_true else "answer_false")
+        )
+        outcomes.append(outcome)
+    return state, outcomes
+
+
+def test_pre_quiz_then_post_quiz_on_the_other_form_with_gain(engine: Engine) -> None:
+    state, (intro,) = play(engine, State(), payload_turn(choose("quiz"), message_id="seed"))
+    assert state.phase is Phase.QUIZ and responses(intro)[-1] == "utter_quiz_item"
+    pre_form = state.quiz_form
+    state, outcomes = answer_quiz(engine, state, right=False)
+    assert "utter_quiz_done_pre" in responses(outcomes[-1]) and state.phase is Phase.IDLE
+    events = [e for o in outcomes for e in o.events]
+    assert len(events) == len(engine.quiz.items(pre_form))
+    assert {e.fields["scenario"] for e in events} == {f"quiz_{pre_form}"}
+    assert all(e.fields["correct"] is False for e in events)
+    state, _ = play(engine, state, payload_turn(choose("quiz"), message_id="other"))
+    assert state.quiz_form != pre_form
+    state, outcomes = answer_quiz(engine, state, right=True)
+    done = next(m for m in outcomes[-1].messages if m.response == "utter_quiz_done_post")
+    assert done.variables["gain"] == "+100 points"
+    _, (again,) = play(engine, state, payload_turn(choose("quiz")))
+    assert responses(again) == ["utter_quiz_all_done"]
+
+
+def test_quiz_survives_distress_and_stop(engine: Engine) -> None:
+    state, _ = play(engine, State(), payload_turn(choose("quiz")))
+    state, _ = play(engine, state, Turn("answer_true"))
+    state, (distress, resumed) = play(
+        engine, state, Turn("distress"), payload_turn(choose("resume"))
+    )
+    assert responses(distress) == ["utter_offer_resume"]
+    assert state.phase is Phase.QUIZ and state.quiz_index == 1
+    assert resumed.messages[-1].variables["number"] == 2
 
 
 def test_start_presents_item_then_first_question(engine: Engine) -> None:
@@ -206,7 +254,8 @@ def test_stop_then_resume_from_menu(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["b", "la b", "B)", "la 2", "la deuxième", "réponse B", "je dirais la b"]
+    "typed",
+    ["b", "la b", "B)", "la 2", "la deuxième", "réponse B", "je dirais la b", "c'est la b"],
 )
 def test_typed_choice_answers(engine: Engine, typed: str) -> None:
     scenario_id = scenario_with(ChoiceStep)
