@@ -13,7 +13,7 @@ RASA_FILES := --data nlu --domain domain.yml --config config.yml
 NLU_SOURCES := config.yml domain.yml $(shell find nlu -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
 MODEL := models/vigie.tar.gz
 
-.PHONY: help setup run test test-fast lint validate model eval-nlu eval-scoring clean
+.PHONY: help setup system-deps run test test-fast lint validate model eval-nlu eval-scoring bench-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -33,9 +33,13 @@ $(VENV)/.stamp: pyproject.toml requirements/app.lock
 
 setup: $(RASA_VENV)/.stamp $(VENV)/.stamp ## create both environments if missing or stale
 
+system-deps: ## install Debian's PostgreSQL, Chromium, Redis and nginx if missing
+	bash scripts/system-deps.sh
+
 # ----- the Rasa model (retrained only when config, domain or nlu/ changed) -------------------
 $(MODEL): $(RASA_VENV)/.stamp $(NLU_SOURCES)
-	$(RASA_ENV) $(RASA) train $(RASA_FILES) --out models --fixed-model-name vigie
+	start=$$EPOCHREALTIME; $(RASA_ENV) $(RASA) train $(RASA_FILES) --out models --fixed-model-name vigie \
+	  && echo "$$start $$EPOCHREALTIME" > models/vigie.train-time  # read by make bench
 	touch $@
 
 model: $(MODEL) ## train the Rasa model if missing or stale
@@ -47,7 +51,7 @@ validate: $(RASA_VENV)/.stamp ## rasa data validate (must be clean)
 run: setup model ## set up what is missing and start the whole stack (Ctrl-C stops it)
 	$(VENV)/bin/vigie run
 
-test: setup model ## set up what is missing and run the whole test suite
+test: setup model system-deps ## set up what is missing and run the whole test suite
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: $(VENV)/.stamp ## unit tests only (no Rasa server)
@@ -59,6 +63,22 @@ lint: $(VENV)/.stamp ## ruff
 
 eval-scoring: $(VENV)/.stamp ## criteria detection figures on tests/scoring/dev.yml
 	$(PY) -m actions.evaluate_scoring tests/scoring/dev.yml
+
+.PHONY: images
+images: $(VENV)/.stamp system-deps ## redraw the scenario item images (scenarios/images/) from the catalogue
+	$(PY) -m scenarios.render
+
+bench-api: $(VENV)/.stamp system-deps ## summary latency, class of 30 in 1,000,000 events (SQLite, PostgreSQL)
+	$(PY) -m bench.summary_latency
+
+# ----- speed and the scaled layout (docs/benchmarks.md, docs/deploy.md) ----------------------
+.PHONY: bench run-scaled
+bench: setup system-deps ## floor vs Vigie at 1/10/50 learners + scaled mode, into docs/benchmarks.md
+	@test -f $(MODEL) || $(MAKE) model
+	$(PY) -m bench.side_by_side
+
+run-scaled: setup model system-deps ## 2 Rasa, 2 actions, 2 API behind nginx on PostgreSQL + Redis (Ctrl-C stops all)
+	$(PY) -m vigie.scaled run
 
 clean: ## remove models and runtime state (keeps the environments)
 	rm -rf models var

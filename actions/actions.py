@@ -119,3 +119,4 @@ class ActionVigie(Action):
 
 
 engine()  # fail fast: the action server refuses to start on an invalid scenario file
+_detect("")  # load spaCy once at start, not during a learner's first open answer

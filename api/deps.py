@@ -6,17 +6,31 @@ Handlers take these as parameters; nothing reads a global.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, HTTPException, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Cookie, Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from api import classes, dashboard_session
 from api.chat_sessions import SessionSigner
+from api.models import Classroom, Educator
 from api.rasa_client import RasaClient
+from api.security.rate_limit import LoginLimiter
+from api.security.tokens import (
+    BEARER_SALT,
+    SESSION_SALT,
+    Credential,
+    CredentialSigner,
+    InvalidCredential,
+    password_fingerprint,
+)
 from api.settings import ApiSettings
 from scenarios.loader import Catalogue
+
+T = TypeVar("T")
 
 
 def get_settings(request: Request) -> ApiSettings:
@@ -64,3 +78,129 @@ def require_ingest_token(
 
 
 IngestAuth = Depends(require_ingest_token)
+
+
+# ----- educators: signers, login throttling, bearer and dashboard authentication -------------
+
+_oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def _per_app(request: Request, name: str, factory: Callable[[], T]) -> T:
+    """One instance per app, made on first use (the app object is the only holder)."""
+    value = getattr(request.app.state, name, None)
+    if value is None:
+        value = factory()
+        setattr(request.app.state, name, value)
+    return value
+
+
+def get_bearer_signer(request: Request, settings: SettingsDep) -> CredentialSigner:
+    return _per_app(
+        request,
+        "educator_bearer_signer",
+        lambda: CredentialSigner(
+            settings.secret("session_key"),
+            salt=BEARER_SALT,
+            max_age_seconds=settings.educator_token_minutes * 60,
+        ),
+    )
+
+
+def get_dashboard_signer(request: Request, settings: SettingsDep) -> CredentialSigner:
+    return _per_app(
+        request,
+        "educator_dashboard_signer",
+        lambda: CredentialSigner(
+            settings.secret("session_key"),
+            salt=SESSION_SALT,
+            max_age_seconds=settings.dashboard_session_hours * 3600,
+        ),
+    )
+
+
+def get_login_limiter(request: Request, settings: SettingsDep) -> LoginLimiter:
+    return _per_app(
+        request,
+        "educator_login_limiter",
+        lambda: LoginLimiter(window_seconds=settings.login_window_seconds),
+    )
+
+
+BearerSignerDep = Annotated[CredentialSigner, Depends(get_bearer_signer)]
+DashboardSignerDep = Annotated[CredentialSigner, Depends(get_dashboard_signer)]
+LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
+
+
+def _educator(session: Session, credential: Credential) -> Educator | None:
+    educator = session.get(Educator, credential.educator_id)
+    if educator is None or not hmac.compare_digest(
+        password_fingerprint(educator.password_hash), credential.fingerprint
+    ):
+        return None
+    return educator
+
+
+def get_current_educator(
+    session: SessionDep,
+    signer: BearerSignerDep,
+    token: Annotated[str | None, Depends(_oauth2)],
+) -> Educator:
+    """The educator holding a valid, unexpired bearer token; 401 otherwise."""
+    unauthorized = HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        detail="Authentification requise.",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+    if not token:
+        raise unauthorized
+    try:
+        credential = signer.read(token)
+    except InvalidCredential as error:
+        raise unauthorized from error
+    educator = _educator(session, credential)
+    if educator is None:
+        raise unauthorized
+    return educator
+
+
+CurrentEducator = Annotated[Educator, Depends(get_current_educator)]
+
+
+def get_owned_class(code: str, educator: CurrentEducator, session: SessionDep) -> Classroom:
+    """The caller's class with that code; anyone else's class is 404, like a missing one."""
+    classroom = classes.get_owned(session, educator_id=educator.id, code=code)
+    if classroom is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Classe introuvable.")
+    return classroom
+
+
+OwnedClass = Annotated[Classroom, Depends(get_owned_class)]
+
+
+@dataclass(frozen=True)
+class DashboardUser:
+    educator: Educator
+    csrf: str
+
+
+def get_dashboard_user(
+    session: SessionDep,
+    signer: DashboardSignerDep,
+    cookie: Annotated[str | None, Cookie(alias=dashboard_session.SESSION_COOKIE)] = None,
+) -> DashboardUser:
+    """The educator of the session cookie; otherwise a redirect to the login page."""
+    credential = None
+    if cookie:
+        try:
+            credential = signer.read(cookie)
+        except InvalidCredential:
+            credential = None
+    educator = _educator(session, credential) if credential and credential.csrf else None
+    if educator is None or credential is None:
+        raise HTTPException(
+            status.HTTP_303_SEE_OTHER, headers={"Location": dashboard_session.LOGIN_PATH}
+        )
+    return DashboardUser(educator=educator, csrf=credential.csrf)
+
+
+DashboardUserDep = Annotated[DashboardUser, Depends(get_dashboard_user)]

@@ -1,4 +1,5 @@
-"""Builds the FastAPI application: settings, database, Rasa client, routers, static chat.
+"""Builds the FastAPI application: settings, database, Rasa client, routers, static chat,
+CORS for the embedding origins (chat endpoints only).
 
 Applies no migrations itself (see `vigie api`), and never logs request bodies.
 """
@@ -16,11 +17,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.chat_sessions import SessionSigner
+from api.cors import ChatCORSMiddleware
 from api.db import make_engine, session_factory
 from api.rasa_client import RasaClient
 from api.routes import api_router
 from api.settings import ApiSettings, get_settings
-from scenarios.loader import default_catalogue
+from scenarios.loader import IMAGES_DIR, default_catalogue
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -63,8 +65,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             content={"detail": "Requête invalide.", "errors": _validation_message(error)},
         )
 
+    app.add_middleware(ChatCORSMiddleware, origins=list(settings.cors_origins))
     app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/scenario-images", StaticFiles(directory=IMAGES_DIR), name="scenario-images")
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

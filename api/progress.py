@@ -6,6 +6,7 @@ Never writes a field the event schema does not define (no text can get in).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -38,7 +39,7 @@ def _row(event: ProgressEventIn) -> ProgressEvent:
         item_reliable=event.item_reliable,
         criteria_found=sorted(event.criteria_found),
         criteria_expected=sorted(event.criteria_expected),
-        occurred_at=event.occurred_at,
+        occurred_at=event.occurred_at.astimezone(UTC),
     )
 
 

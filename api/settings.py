@@ -1,4 +1,4 @@
-"""The API's typed settings (database, chat sessions, embedding origins).
+"""The API's typed settings (database, chat sessions, embedding origins, educator side).
 
 Secrets come from `VigieSettings.secret`; nothing here is ever logged.
 """
@@ -19,7 +19,13 @@ class ApiSettings(VigieSettings):
     rasa_timeout_seconds: float = 30.0
     rasa_connect_retries: int = 3
     cors_origins: list[str] = Field(default_factory=list)
-    k_anonymity: int = 5
+    k_anonymity: int = Field(default=5, ge=2, description="smallest group ever broken down")
+    educator_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    dashboard_session_hours: int = Field(default=8, ge=1, le=24 * 7)
+    login_max_failures: int = Field(default=5, ge=1, description="per e-mail, per window")
+    login_ip_max_failures: int = Field(default=30, ge=1, description="per client, per window")
+    login_window_seconds: int = Field(default=900, ge=1)
+    dashboard_timezone: str = "Europe/Paris"
 
     @property
     def effective_database_url(self) -> str:

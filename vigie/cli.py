@@ -30,6 +30,13 @@ def cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bot(_args: argparse.Namespace) -> int:
+    """Run the Telegram bridge (polling, or webhook when a public URL is set)."""
+    from bot.app import main as run_bot
+
+    return run_bot()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Start Rasa, the action server, the API (and the Telegram bridge when configured)."""
     from vigie.launcher import Ports, run
@@ -58,6 +65,48 @@ def cmd_wait_ready(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_educator(args: argparse.Namespace) -> int:
+    """Create an educator account (or, with --reset, give it a new password)."""
+    import getpass
+
+    from api import educators
+    from api.db import make_engine, session_factory
+    from api.migrate import upgrade
+    from api.security.passwords import MIN_LENGTH, acceptable
+    from api.settings import get_settings
+
+    password = args.password or getpass.getpass("Password: ")
+    if not acceptable(password):
+        print(f"The password needs at least {MIN_LENGTH} characters.", file=sys.stderr)
+        return 2
+    if "@" not in args.email or len(args.email) > 254:
+        print("That does not look like an e-mail address.", file=sys.stderr)
+        return 2
+    url = get_settings().effective_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            existing = educators.by_email(session, email=args.email)
+            if existing is not None and args.reset:
+                educators.set_password(session, educator=existing, password=password)
+                print(f"New password set for {existing.email}.")
+                return 0
+            try:
+                educator = educators.create(session, email=args.email, password=password)
+            except educators.EducatorExists:
+                print(
+                    f"An educator {educators.normalise_email(args.email)} already exists "
+                    "(use --reset to set a new password).",
+                    file=sys.stderr,
+                )
+                return 1
+            print(f"Educator {educator.email} created.")
+            return 0
+    finally:
+        engine.dispose()
+
+
 def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
     """Check every scenario file and the quiz; print `file: path: error` lines."""
     from scenarios.loader import CatalogueError, load_catalogue
@@ -73,6 +122,20 @@ def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scenarios_stats(args: argparse.Namespace) -> int:
+    """Print the catalogue figures (or, with --markdown, the educators' scenario table)."""
+    from scenarios.loader import CatalogueError, load_catalogue
+    from scenarios.stats import compute, markdown_table, report
+
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return 1
+    print(markdown_table(catalogue) if args.markdown else report(compute(catalogue)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vigie", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(handler=cmd_api)
+
+    bot = commands.add_parser(
+        "bot",
+        help="run the Telegram bridge (needs TELEGRAM_BOT_TOKEN; see docs/telegram.md)",
+        description="Relay Telegram to Rasa: polling by default, webhook mode when "
+        "VIGIE_TELEGRAM_WEBHOOK_URL is set. Settings come from the environment.",
+    )
+    bot.set_defaults(handler=cmd_bot)
 
     def with_ports(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--rasa-port", type=int, default=5005)
@@ -97,10 +168,27 @@ def build_parser() -> argparse.ArgumentParser:
     ready.add_argument("--timeout", type=float, default=300.0)
     ready.set_defaults(handler=cmd_wait_ready)
 
+    educator = commands.add_parser(
+        "create-educator", help="create an educator account for the dashboard"
+    )
+    educator.add_argument("--email", required=True)
+    educator.add_argument("--password", help="at least 10 characters (asked when omitted)")
+    educator.add_argument(
+        "--reset", action="store_true", help="set a new password if the account exists"
+    )
+    educator.set_defaults(handler=cmd_create_educator)
+
     scenarios = commands.add_parser("scenarios", help="check and describe the catalogue")
     scenario_commands = scenarios.add_subparsers(dest="scenarios_command", required=True)
     validate = scenario_commands.add_parser("validate", help="validate every scenario file")
     validate.set_defaults(handler=cmd_scenarios_validate)
+    stats = scenario_commands.add_parser(
+        "stats", help="kinds × levels, reliable share, steps, criteria, reading level"
+    )
+    stats.add_argument(
+        "--markdown", action="store_true", help="print the scenario table of docs/educators.md"
+    )
+    stats.set_defaults(handler=cmd_scenarios_stats)
     return parser
 
 

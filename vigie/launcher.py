@@ -38,13 +38,21 @@ def shared_env(settings: VigieSettings, ports: Ports) -> dict[str, str]:
         "VIGIE_ACTION_URL": f"http://127.0.0.1:{ports.actions}",
         "VIGIE_API_URL": f"http://127.0.0.1:{ports.api}",
         "VIGIE_TRACKER_DB": str(settings.var_dir / "rasa_tracker.db"),
+        # Rasa appends it to action calls (endpoints.yml); the action server checks it.
+        "VIGIE_RASA_TOKEN": settings.secret("rasa_token"),
         "PYTHONUNBUFFERED": "1",
     }
 
 
 def rasa_spec(settings: VigieSettings, ports: Ports, model_dir: Path) -> ProcessSpec:
+    return _rasa_spec("rasa", settings, ports.rasa, model_dir, PROJECT_ROOT / "endpoints.yml")
+
+
+def _rasa_spec(
+    name: str, settings: VigieSettings, port: int, model_dir: Path, endpoints: Path
+) -> ProcessSpec:
     return ProcessSpec(
-        name="rasa",
+        name=name,
         args=[
             str(RASA_BIN),
             "run",
@@ -54,11 +62,11 @@ def rasa_spec(settings: VigieSettings, ports: Ports, model_dir: Path) -> Process
             "--interface",
             "127.0.0.1",
             "--port",
-            str(ports.rasa),
+            str(port),
             "--model",
             str(model_dir),
             "--endpoints",
-            str(PROJECT_ROOT / "endpoints.yml"),
+            str(endpoints),
             "--credentials",
             str(PROJECT_ROOT / "credentials.yml"),
         ],
@@ -69,16 +77,7 @@ def rasa_spec(settings: VigieSettings, ports: Ports, model_dir: Path) -> Process
 def actions_spec(ports: Ports) -> ProcessSpec:
     return ProcessSpec(
         name="actions",
-        args=[
-            str(APP_PYTHON),
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions.actions",
-            "--port",
-            str(ports.actions),
-        ],
-        env={"SANIC_HOST": "127.0.0.1"},
+        args=[str(APP_PYTHON), "-m", "actions.server", "--port", str(ports.actions)],
     )
 
 
@@ -157,3 +156,70 @@ def _shell(args: list[str]) -> str:
     import shlex
 
     return "exec " + " ".join(shlex.quote(arg) for arg in args)
+
+
+# ----- the scaled layout: replicas behind nginx, PostgreSQL + Redis (make run-scaled) --------
+SCALED_ENDPOINTS = PROJECT_ROOT / "deploy" / "endpoints.scaled.yml"
+TRACKER_DATABASE = "vigie_tracker"
+PROGRESS_DATABASE = "vigie"
+
+
+@dataclass(frozen=True)
+class ScaledPorts:
+    """Loopback ports of the scaled layout; `front` is the one entry learners reach."""
+
+    front: int = 8080
+    rasa_lb: int = 5080
+    actions_lb: int = 5180
+    rasa: tuple[int, ...] = (5005, 5006)
+    actions: tuple[int, ...] = (5055, 5056)
+    api: tuple[int, ...] = (8001, 8002)
+    postgres: int = 5432
+    redis: int = 6379
+
+
+def scaled_env(settings: VigieSettings, ports: ScaledPorts) -> dict[str, str]:
+    """What every replica needs: the balanced URLs, PostgreSQL and Redis (shared secrets file)."""
+    balanced = Ports(rasa=ports.rasa_lb, actions=ports.actions_lb, api=ports.front)
+    return shared_env(settings, balanced) | {
+        "DATABASE_URL": f"postgresql+psycopg://vigie@127.0.0.1:{ports.postgres}/"
+        + PROGRESS_DATABASE,
+        "VIGIE_TRACKER_PG_HOST": "127.0.0.1",
+        "VIGIE_TRACKER_PG_PORT": str(ports.postgres),
+        "VIGIE_TRACKER_PG_DB": TRACKER_DATABASE,
+        "VIGIE_TRACKER_PG_USER": "vigie",
+        "VIGIE_TRACKER_PG_PASSWORD": "",
+        "VIGIE_REDIS_HOST": "127.0.0.1",
+        "VIGIE_REDIS_PORT": str(ports.redis),
+        "VIGIE_REDIS_DB": "1",
+        # A replica killed while holding a conversation's lock frees it after this long
+        # (Rasa's default is 60 s); no message takes a tenth of it.
+        "TICKET_LOCK_LIFETIME": "20",
+    }
+
+
+def scaled_specs(settings: VigieSettings, ports: ScaledPorts, model_dir: Path) -> list[ProcessSpec]:
+    """Rasa replicas, action servers and API processes, named `rasa-1`, `actions-1`, …"""
+    specs: list[ProcessSpec] = []
+    for index, port in enumerate(ports.rasa, start=1):
+        specs.append(_rasa_spec(f"rasa-{index}", settings, port, model_dir, SCALED_ENDPOINTS))
+    for index, port in enumerate(ports.actions, start=1):
+        spec = actions_spec(Ports(actions=port))
+        # Each action server has its own durable outbox; all deliver through the front.
+        outbox = {"VIGIE_OUTBOX_PATH": str(settings.var_dir / f"outbox-{index}.db")}
+        specs.append(ProcessSpec(f"actions-{index}", spec.args, spec.env | outbox))
+    for index, port in enumerate(ports.api, start=1):
+        spec = api_spec(Ports(api=port))
+        specs.append(ProcessSpec(f"api-{index}", spec.args, spec.env))
+    return specs
+
+
+def scaled_health_urls(ports: ScaledPorts) -> dict[str, str]:
+    urls: dict[str, str] = {}
+    for index, port in enumerate(ports.rasa, start=1):
+        urls[f"rasa-{index}"] = f"http://127.0.0.1:{port}/"
+    for index, port in enumerate(ports.actions, start=1):
+        urls[f"actions-{index}"] = f"http://127.0.0.1:{port}/health"
+    for index, port in enumerate(ports.api, start=1):
+        urls[f"api-{index}"] = f"http://127.0.0.1:{port}/health"
+    return urls

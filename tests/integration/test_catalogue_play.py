@@ -27,7 +27,8 @@ class ActionClient:
     """Plays the Rasa side of the action protocol: one tracker, turn after turn."""
 
     def __init__(self, stack: Stack, learner: str) -> None:
-        self.url = f"http://127.0.0.1:{stack.ports.actions}/webhook"
+        token = stack.settings().secret("rasa_token")
+        self.url = f"http://127.0.0.1:{stack.ports.actions}/webhook?token={token}"
         self.learner = learner
         self.slots: dict = {"vigie_state": None, "plain_language": False}
         self.turn = 0

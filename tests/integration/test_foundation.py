@@ -46,11 +46,11 @@ def wait_for(predicate, timeout: float = 15.0):
     return predicate()
 
 
-def test_greeting_gets_a_french_answer_and_the_menu(stack: Stack) -> None:
+def test_greeting_gets_a_french_answer_and_offers_the_quiz(stack: Stack) -> None:
     replies = say(stack, new_session(stack), "salut")
     assert "Vigie" in texts(replies)
     payloads = [b["payload"] for m in replies for b in m.get("buttons", [])]
-    assert choose("surprise") in payloads
+    assert choose("quiz") in payloads
 
 
 def test_a_whole_scenario_scores_every_step_and_stores_each_event_once(stack: Stack) -> None:
@@ -82,6 +82,13 @@ def test_a_whole_scenario_scores_every_step_and_stores_each_event_once(stack: St
     }
     assert all(len(e[5]) == 64 for e in events if e[0] != "distress")
 
+    progress = texts(say(stack, session, "/show_progress"))
+    total = sum(p["points"] for p in payloads)
+    maximum = sum(p["max_points"] for p in payloads)
+    assert "scénarios terminés : 1" in progress
+    assert f"score moyen : {round(100 * total / maximum)} %" in progress
+    assert "infos fiables reconnues : 100 %" in progress
+
 
 def test_forged_session_is_refused(stack: Stack) -> None:
     response = httpx.post(
@@ -107,3 +114,22 @@ def test_action_server_down_gives_a_friendly_503_then_recovers(stack: Stack) -> 
         stack.start("actions")
         stack.wait_ready(["actions"])
     assert "Vigie" in texts(say(stack, session, "salut"))
+
+
+def test_action_server_rejects_calls_without_rasas_token(stack: Stack) -> None:
+    url = f"http://127.0.0.1:{stack.ports.actions}/webhook"
+    body = {"next_action": "action_vigie", "sender_id": "x", "tracker": {}, "domain": {}}
+    assert httpx.post(url, json=body).status_code == 401
+    assert httpx.post(url, params={"token": "wrong"}, json=body).status_code == 401
+    assert httpx.get(f"http://127.0.0.1:{stack.ports.actions}/health").status_code == 200
+
+
+def test_services_listen_on_loopback_only(stack: Stack) -> None:
+    import psutil
+
+    ports = {stack.ports.rasa, stack.ports.actions, stack.ports.api}
+    listening = [
+        c for c in psutil.net_connections("inet") if c.status == "LISTEN" and c.laddr.port in ports
+    ]
+    assert {c.laddr.port for c in listening} == ports
+    assert all(c.laddr.ip == "127.0.0.1" for c in listening)

@@ -68,21 +68,12 @@ def test_the_action_server_refuses_to_start_on_an_invalid_file(tmp_path: Path) -
 
     directory = broken_copy(tmp_path, lambda d: d.update(minutes=25))
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions.actions",
-            "--port",
-            str(free_port()),
-        ],
+        [sys.executable, "-m", "actions.server", "--port", str(free_port())],
         cwd=PROJECT_ROOT,
         env=os.environ
         | {
             "VIGIE_CATALOGUE_DIR": str(directory),
             "VIGIE_VAR_DIR": str(tmp_path),
-            "SANIC_HOST": "127.0.0.1",
         },
         capture_output=True,
         text=True,

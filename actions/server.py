@@ -1,0 +1,57 @@
+"""Starts the Rasa SDK action server on loopback, accepting only calls that carry Rasa's token.
+
+rasa-sdk has no authentication of its own; this wraps its app, and never logs the token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+from functools import partial
+
+from rasa_sdk import utils
+from rasa_sdk.endpoint import create_app_for_serve
+from rasa_sdk.executor import ActionExecutor
+from sanic import HTTPResponse, Request, Sanic, response
+from sanic.worker.loader import AppLoader
+
+from actions.settings import get_settings
+
+ACTIONS_MODULE = "actions.actions"
+PROTECTED_PATHS = frozenset({"/webhook", "/actions"})
+
+
+def secured_app(executor: ActionExecutor, token: str) -> Sanic:
+    """rasa-sdk's own app, with a check of the `token` query parameter Rasa adds."""
+    app = create_app_for_serve(executor, cors_origins=None)
+
+    @app.on_request
+    async def _require_token(request: Request) -> HTTPResponse | None:
+        if request.path not in PROTECTED_PATHS:
+            return None
+        given = request.args.get("token", "")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return response.json({"error": "missing or invalid token"}, status=401)
+        return None
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5055)
+    args = parser.parse_args(argv)
+    utils.configure_colored_logging("INFO")
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    executor = ActionExecutor()
+    executor.register_package(ACTIONS_MODULE)
+    loader = AppLoader(factory=partial(secured_app, executor, get_settings().secret("rasa_token")))
+    app = loader.load()
+    app.prepare(host=args.host, port=args.port, workers=1, access_log=False)
+    Sanic.serve(primary=app, app_loader=loader)
+
+
+if __name__ == "__main__":
+    main()

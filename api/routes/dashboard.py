@@ -1,0 +1,151 @@
+"""The educator dashboard pages (French, server-rendered): class list and creation, one page per
+class with its join link, QR code and progress, the CSV download and the printable report.
+
+Never shows another educator's class (404 page) and never a figure about fewer than k learners.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import NoMatchFound
+
+from api import class_views, classes, rendering
+from api.deps import CatalogueDep, DashboardUserDep, SessionDep, SettingsDep
+from api.models import Classroom
+from api.security import csrf
+
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+NAME_MAX = 120
+
+
+def _share_kit_url(request: Request, code: str) -> str | None:
+    """The class's share kit, when the app has one (a route named `share_kit`)."""
+    try:
+        return str(request.app.url_path_for("share_kit", code=code))
+    except NoMatchFound:
+        return None
+
+
+def _class_list(
+    request: Request,
+    user: DashboardUserDep,
+    session: SessionDep,
+    *,
+    error: str | None = None,
+    name: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    listings = classes.list_owned(session, educator_id=user.educator.id)
+    return rendering.page(
+        request,
+        "classes.html",
+        {"user": user, "listings": listings, "error": error, "name": name, "name_max": NAME_MAX},
+        status_code=status_code,
+    )
+
+
+def _not_found(request: Request, user: DashboardUserDep) -> HTMLResponse:
+    return rendering.page(
+        request, "error.html", {"user": user, "error": "not_found"}, status_code=404
+    )
+
+
+def _owned(session: SessionDep, user: DashboardUserDep, code: str) -> Classroom | None:
+    return classes.get_owned(session, educator_id=user.educator.id, code=code)
+
+
+@router.get("", response_class=HTMLResponse)
+def class_list(request: Request, user: DashboardUserDep, session: SessionDep) -> HTMLResponse:
+    """My classes, and the form to create one."""
+    return _class_list(request, user, session)
+
+
+@router.post("/classes", response_class=HTMLResponse)
+def create_class(
+    request: Request,
+    user: DashboardUserDep,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Create a class, then show its page (join link and QR code first)."""
+    if not csrf.matches(user.csrf, csrf_token):
+        return rendering.page(
+            request, "error.html", {"user": user, "error": "csrf"}, status_code=403
+        )
+    name = name.strip()
+    if not name or len(name) > NAME_MAX:
+        return _class_list(
+            request, user, session, error="name", name=name[:NAME_MAX], status_code=422
+        )
+    classroom = classes.create(session, educator_id=user.educator.id, name=name)
+    return RedirectResponse(
+        f"/dashboard/classes/{classroom.code}", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.get("/classes/{code}", response_class=HTMLResponse)
+def class_page(
+    code: str,
+    request: Request,
+    user: DashboardUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    catalogue: CatalogueDep,
+) -> HTMLResponse:
+    """One class: how to join it, and what it has learned."""
+    classroom = _owned(session, user, code)
+    if classroom is None:
+        return _not_found(request, user)
+    summary = class_views.class_summary(
+        session, classroom=classroom, settings=settings, catalogue=catalogue
+    )
+    context = class_views.page_context(classroom=classroom, summary=summary, settings=settings)
+    context |= {"user": user, "share_kit": _share_kit_url(request, classroom.code)}
+    return rendering.page(request, "class.html", context)
+
+
+@router.get("/classes/{code}/export.csv")
+def class_csv(
+    code: str,
+    request: Request,
+    user: DashboardUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    catalogue: CatalogueDep,
+) -> Response:
+    """The class CSV (same file as the API's)."""
+    classroom = _owned(session, user, code)
+    if classroom is None:
+        return _not_found(request, user)
+    text = class_views.csv_text(
+        session, classroom=classroom, settings=settings, catalogue=catalogue
+    )
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers=class_views.csv_headers(classroom),
+    )
+
+
+@router.get("/classes/{code}/rapport", response_class=HTMLResponse)
+def class_report(
+    code: str,
+    request: Request,
+    user: DashboardUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    catalogue: CatalogueDep,
+) -> HTMLResponse:
+    """The printable report of the class."""
+    classroom = _owned(session, user, code)
+    if classroom is None:
+        return _not_found(request, user)
+    summary = class_views.class_summary(
+        session, classroom=classroom, settings=settings, catalogue=catalogue
+    )
+    body = class_views.report_html(classroom=classroom, summary=summary, settings=settings)
+    return HTMLResponse(body, headers=class_views.REPORT_HEADERS)

@@ -1,0 +1,67 @@
+"""Signed, expiring credentials for educators: API bearer tokens and dashboard session cookies.
+
+Never puts anything but an educator id, a password fingerprint and a CSRF secret in a token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+BEARER_SALT = "vigie-educator-bearer"
+SESSION_SALT = "vigie-educator-dashboard"
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """Changes whenever the password does, so a new password revokes every older token."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Credential:
+    educator_id: int
+    fingerprint: str
+    csrf: str = ""
+
+
+class InvalidCredential(Exception):
+    """The token or cookie is forged, expired or malformed."""
+
+
+class CredentialSigner:
+    """Signs and reads one kind of credential (bearer or dashboard session) with its own salt."""
+
+    def __init__(self, key: str, *, salt: str, max_age_seconds: int) -> None:
+        self._serializer = URLSafeTimedSerializer(key, salt=salt)
+        self._max_age = max_age_seconds
+
+    @property
+    def max_age_seconds(self) -> int:
+        return self._max_age
+
+    def issue(self, *, educator_id: int, password_hash: str, with_csrf: bool = False) -> str:
+        payload = {"sub": educator_id, "fp": password_fingerprint(password_hash)}
+        if with_csrf:
+            payload["csrf"] = secrets.token_urlsafe(24)
+        return self._serializer.dumps(payload)
+
+    def read(self, token: str) -> Credential:
+        try:
+            data = self._serializer.loads(token, max_age=self._max_age)
+        except (BadSignature, UnicodeError, ValueError) as error:
+            raise InvalidCredential from error
+        if not isinstance(data, dict):
+            raise InvalidCredential
+        educator_id, fingerprint = data.get("sub"), data.get("fp")
+        csrf = data.get("csrf", "")
+        if (
+            not isinstance(educator_id, int)
+            or isinstance(educator_id, bool)
+            or not isinstance(fingerprint, str)
+            or not isinstance(csrf, str)
+        ):
+            raise InvalidCredential
+        return Credential(educator_id=educator_id, fingerprint=fingerprint, csrf=csrf)

@@ -1,0 +1,220 @@
+"""A class's progress summary (CONTRACTS §5) computed from its events: per scenario, per reflex,
+before/after quiz, most missed reflexes and activity over time.
+
+Never shows a figure about fewer than k learners (see `api.anonymity`), never names a learner.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+from statistics import fmean
+
+from api import anonymity, quiz_gain
+from api.class_events import EventRow
+from api.class_schemas import (
+    ActivityDay,
+    ClassSummary,
+    CriterionFigures,
+    MissedReflex,
+    ScenarioFigures,
+)
+from scenarios.loader import Catalogue
+from scenarios.schema import Criterion
+
+ANSWER_TYPES = frozenset({"step_scored", "quiz_answered"})
+MOST_MISSED = 3
+
+
+@dataclass
+class LearnerScenario:
+    """One learner's state in one scenario: the latest result of each scored step."""
+
+    started: bool = False
+    completed: bool = False
+    hints: int = 0
+    steps: dict[str, EventRow] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float | None:
+        scored = [step for step in self.steps.values() if step.max_points]
+        total = sum(step.max_points or 0 for step in scored)
+        return sum(step.points or 0 for step in scored) / total if total else None
+
+    def criteria(self) -> tuple[dict[str, int], dict[str, int]]:
+        """How often each criterion was expected, and found when expected."""
+        expected: dict[str, int] = defaultdict(int)
+        found: dict[str, int] = defaultdict(int)
+        for step in self.steps.values():
+            for criterion in step.criteria_expected:
+                expected[criterion] += 1
+                found[criterion] += criterion in step.criteria_found
+        return expected, found
+
+
+def learner_scenarios(events: Sequence[EventRow]) -> dict[tuple[str, str], LearnerScenario]:
+    """Derived per-learner state, keyed by (learner, scenario); quiz forms excluded."""
+    states: dict[tuple[str, str], LearnerScenario] = defaultdict(LearnerScenario)
+    for event in events:  # oldest first: later results of a step replace earlier ones
+        if event.scenario is None or event.scenario in quiz_gain.QUIZ_FORMS:
+            continue
+        state = states[(event.learner, event.scenario)]
+        state.started = True
+        if event.type == "scenario_completed":
+            state.completed = True
+        elif event.type == "hint_used":
+            state.hints += 1
+        elif event.type == "step_scored" and event.step is not None:
+            state.steps[event.step] = event
+    return dict(states)
+
+
+def scenario_title(catalogue: Catalogue, scenario_id: str) -> str:
+    scenario = catalogue.get(scenario_id)
+    return scenario.title.fr if scenario else scenario_id
+
+
+def _scenario_order(catalogue: Catalogue, ids: set[str]) -> list[str]:
+    known = [scenario_id for scenario_id in catalogue.scenarios if scenario_id in ids]
+    return known + sorted(ids - set(known))
+
+
+def _scenarios(
+    states: dict[tuple[str, str], LearnerScenario], order: list[str], catalogue: Catalogue, k: int
+) -> list[ScenarioFigures]:
+    figures = []
+    for scenario_id in order:
+        mine = [state for (_l, s), state in states.items() if s == scenario_id]
+        started = sum(state.started for state in mine)
+        scores = [score for state in mine if (score := state.score) is not None]
+        shown = started >= k
+        figures.append(
+            ScenarioFigures(
+                scenario=scenario_id,
+                title=scenario_title(catalogue, scenario_id),
+                learners_started=anonymity.count(started, k=k),
+                learners_completed=(
+                    anonymity.count(sum(state.completed for state in mine), k=k) if shown else None
+                ),
+                mean_score=(
+                    anonymity.ratio(fmean(scores), learners=len(scores), k=k)
+                    if shown and scores
+                    else None
+                ),
+                suppressed=not shown,
+            )
+        )
+    return figures
+
+
+def _mastery(per_learner: dict[str, list[float]], k: int) -> tuple[float | None, int]:
+    rates = [fmean(values) for values in per_learner.values() if values]
+    return (anonymity.ratio(fmean(rates), learners=len(rates), k=k) if rates else None), len(rates)
+
+
+def _criteria(
+    states: dict[tuple[str, str], LearnerScenario], order: list[str], k: int
+) -> list[CriterionFigures]:
+    # criterion -> learner -> rates, and criterion -> scenario -> learner -> rates
+    overall: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    cells: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for (learner, scenario_id), state in states.items():
+        expected, found = state.criteria()
+        for criterion, times in expected.items():
+            rate = found[criterion] / times
+            overall[criterion][learner].append(rate)
+            cells[criterion][scenario_id][learner].append(rate)
+    figures = []
+    for criterion in Criterion:
+        learners = overall.get(criterion.value, {})
+        mastery, size = _mastery(learners, k)
+        row = cells.get(criterion.value, {})
+        figures.append(
+            CriterionFigures(
+                criterion=criterion,
+                learners=anonymity.count(size, k=k),
+                mastery=mastery,
+                by_scenario={
+                    scenario_id: _mastery(row[scenario_id], k)[0]
+                    for scenario_id in order
+                    if scenario_id in row
+                },
+                suppressed=size < k,
+            )
+        )
+    return figures
+
+
+def _most_missed(criteria: list[CriterionFigures]) -> list[MissedReflex]:
+    shown = [figure for figure in criteria if figure.mastery is not None and figure.mastery < 1]
+    shown.sort(key=lambda figure: (figure.mastery, figure.criterion.value))
+    missed = []
+    for figure in shown[:MOST_MISSED]:
+        cells = {s: v for s, v in figure.by_scenario.items() if v is not None}
+        worst = min(cells, key=lambda s: (cells[s], s)) if cells else None
+        missed.append(
+            MissedReflex(
+                criterion=figure.criterion,
+                miss_rate=round(1 - (figure.mastery or 0), 3),
+                scenario=worst,
+            )
+        )
+    return missed
+
+
+def _activity(events: Sequence[EventRow], zone: tzinfo, k: int) -> list[ActivityDay]:
+    learners: dict[date, set[str]] = defaultdict(set)
+    answers: dict[date, int] = defaultdict(int)
+    for event in events:
+        day = event.occurred_at.astimezone(zone).date()
+        learners[day].add(event.learner)
+        answers[day] += event.type in ANSWER_TYPES
+    days = []
+    for day in sorted(learners):
+        shown = len(learners[day]) >= k
+        days.append(
+            ActivityDay(
+                date=day,
+                learners=anonymity.count(len(learners[day]), k=k),
+                answers=answers[day] if shown else None,
+                suppressed=not shown,
+            )
+        )
+    return days
+
+
+def summarise(
+    *,
+    code: str,
+    name: str,
+    learners_joined: int,
+    events: Sequence[EventRow],
+    catalogue: Catalogue,
+    k: int,
+    zone: tzinfo,
+) -> ClassSummary:
+    """Every figure of the class dashboard, with the k-anonymity rule applied."""
+    active = len({event.learner for event in events})
+    states = learner_scenarios(events)
+    order = _scenario_order(catalogue, {scenario_id for _l, scenario_id in states})
+    shown = active >= k
+    criteria = _criteria(states, order, k) if shown else []
+    return ClassSummary(
+        code=code,
+        name=name,
+        k_anonymity=k,
+        learners=learners_joined,
+        active_learners=anonymity.count(active, k=k),
+        suppressed=not shown,
+        scenarios_started=sum(s.started for s in states.values()) if shown else None,
+        scenarios_completed=sum(s.completed for s in states.values()) if shown else None,
+        scenarios=_scenarios(states, order, catalogue, k) if shown else [],
+        criteria=criteria,
+        quiz=quiz_gain.class_quiz(events if shown else [], k=k),
+        most_missed=_most_missed(criteria),
+        activity=_activity(events, zone, k) if shown else [],
+    )

@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench-*` targets (bounded, loopback only)."""

@@ -1,0 +1,101 @@
+"""Draws each item image from its scenario data into scenarios/images/<file> (`make images`).
+
+Pure Pillow and deterministic (same data, same PNG bytes); never touches the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from scenarios.cards import draw_chat, draw_news_site, draw_photo, draw_post
+from scenarios.drawing import Card, fonts_available, seed_for
+from scenarios.figures import draw_chart
+from scenarios.loader import IMAGES_DIR, Catalogue, load_catalogue
+from scenarios.schema import ItemImage, Scenario
+
+Template = Callable[[Card, dict[str, object], int], None]
+
+
+def _graph(card: Card, data: dict[str, object], _seed: int) -> None:
+    draw_chart(card, data)
+
+
+TEMPLATES: dict[str, Template] = {
+    "post": draw_post,
+    "news_site": draw_news_site,
+    "chat": draw_chat,
+    "graph": _graph,
+    "photo": draw_photo,
+}
+
+
+def render_image(image: ItemImage) -> bytes:
+    """The PNG bytes of one item image."""
+    card = Card()
+    TEMPLATES[image.template](card, dict(image.data), seed_for(image.file))
+    return card.finish()
+
+
+def images_of(catalogue: Catalogue) -> list[tuple[Scenario, ItemImage]]:
+    return [
+        (scenario, scenario.item.image)
+        for scenario in catalogue.scenarios.values()
+        if scenario.item.image is not None
+    ]
+
+
+def render_all(catalogue: Catalogue, directory: Path = IMAGES_DIR) -> list[Path]:
+    """Write every item image whose bytes changed; return the files written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for _scenario, image in images_of(catalogue):
+        target = directory / image.file
+        data = render_image(image)
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+            written.append(target)
+    return written
+
+
+def stale(catalogue: Catalogue, directory: Path = IMAGES_DIR) -> list[str]:
+    """Image files missing or different from what the data draws now."""
+    return [
+        image.file
+        for _scenario, image in images_of(catalogue)
+        if not (directory / image.file).exists()
+        or (directory / image.file).read_bytes() != render_image(image)
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scenarios.render", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="only report stale images")
+    parser.add_argument(
+        "--fallback-font",
+        action="store_true",
+        help="write images with Pillow's built-in font when DejaVu is missing (not for commits)",
+    )
+    args = parser.parse_args(argv)
+    if not fonts_available():
+        print(
+            "DejaVu fonts missing: run scripts/system-deps.sh (fonts-dejavu-core).", file=sys.stderr
+        )
+        if not args.fallback_font:
+            return 2
+    catalogue = load_catalogue()
+    if args.check:
+        outdated = stale(catalogue)
+        for name in outdated:
+            print(f"stale: {name}")
+        return 1 if outdated else 0
+    written = render_all(catalogue)
+    total = len(images_of(catalogue))
+    print(f"{total} images up to date in {IMAGES_DIR} ({len(written)} written)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,283 @@
+"""Figures on the catalogue (`vigie scenarios stats`) and the educators' table (`--markdown`).
+
+Reads the catalogue only; never changes a scenario and never sees a learner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from statistics import mean
+
+import yaml
+from pydantic import BaseModel
+
+from scenarios.loader import Catalogue, load_catalogue
+from scenarios.readability import Counts, count
+from scenarios.schema import Criterion, Difficulty, Kind, Level, OpenStep, Scenario, Wording
+
+MIN_COVERAGE = 4
+LABELS_FILE = Path(__file__).resolve().parent / "stats_labels.yml"
+_CODE = re.compile(r"^(CRCN|DigComp)\s+(\d+\.\d+)\s*(.*)$")
+
+
+def wordings(model: object) -> Iterator[Wording]:
+    """Every learner-facing text of a scenario, depth first, in schema order."""
+    if isinstance(model, Wording):
+        yield model
+    elif isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            yield from wordings(getattr(model, name))
+    elif isinstance(model, list | tuple):
+        for value in model:
+            yield from wordings(value)
+
+
+def expected_criteria(scenario: Scenario) -> set[Criterion]:
+    return {c for step in scenario.steps if isinstance(step, OpenStep) for c in step.expected}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Kandel–Moles of the texts that have both versions, and how many lack a plain one."""
+
+    scenario_id: str
+    fr: float
+    falc: float
+    paired: int
+    without_falc: int
+
+    @property
+    def gain(self) -> float:
+        return self.falc - self.fr
+
+
+def reading_level(scenario: Scenario) -> Reading:
+    fr, falc = Counts(), Counts()
+    paired = missing = 0
+    for wording in wordings(scenario):
+        if wording.falc:
+            fr, falc = fr + count(wording.fr), falc + count(wording.falc)
+            paired += 1
+        else:
+            missing += 1
+    return Reading(scenario.id, fr.kandel_moles, falc.kandel_moles, paired, missing)
+
+
+@dataclass(frozen=True)
+class Stats:
+    total: int
+    by_kind_level: dict[tuple[Kind, Level], int]
+    reliable: int
+    steps: list[int]
+    step_kinds: dict[str, tuple[int, int]]  # kind → (steps, scenarios having one)
+    coverage: dict[Criterion, int]
+    reading: list[Reading]
+
+    @property
+    def reliable_share(self) -> float:
+        return self.reliable / self.total if self.total else 0.0
+
+    @property
+    def missing_kind_levels(self) -> list[tuple[Kind, Level]]:
+        return [key for key, value in self.by_kind_level.items() if value == 0]
+
+    @property
+    def thin_criteria(self) -> list[Criterion]:
+        return [c for c, n in self.coverage.items() if n < MIN_COVERAGE]
+
+    @property
+    def mean_fr(self) -> float:
+        return mean(r.fr for r in self.reading) if self.reading else 0.0
+
+    @property
+    def mean_falc(self) -> float:
+        return mean(r.falc for r in self.reading) if self.reading else 0.0
+
+    @property
+    def falc_not_easier(self) -> list[str]:
+        return [r.scenario_id for r in self.reading if r.falc <= r.fr]
+
+
+def compute(catalogue: Catalogue) -> Stats:
+    scenarios = list(catalogue.scenarios.values())
+    by_kind_level = {(kind, level): 0 for kind in Kind for level in Level}
+    for scenario in scenarios:
+        by_kind_level[(scenario.kind, scenario.level)] += 1
+    step_counts: Counter[str] = Counter()
+    having: Counter[str] = Counter()
+    for scenario in scenarios:
+        kinds = [step.kind for step in scenario.steps]
+        step_counts.update(kinds)
+        having.update(set(kinds))
+    coverage = {criterion: 0 for criterion in Criterion}
+    for scenario in scenarios:
+        for criterion in expected_criteria(scenario):
+            coverage[criterion] += 1
+    return Stats(
+        total=len(scenarios),
+        by_kind_level=by_kind_level,
+        reliable=sum(scenario.item.reliable for scenario in scenarios),
+        steps=[len(scenario.steps) for scenario in scenarios],
+        step_kinds={kind: (step_counts[kind], having[kind]) for kind in sorted(step_counts)},
+        coverage=coverage,
+        reading=[reading_level(scenario) for scenario in scenarios],
+    )
+
+
+# ----- the operator's report -----------------------------------------------------------------
+
+
+def _kind_level_table(stats: Stats) -> list[str]:
+    levels = list(Level)
+    width = max(len(kind.value) for kind in Kind)
+    lines = [f"  {'kind':<{width}}  " + "  ".join(f"{lv.value:>7}" for lv in levels) + "    total"]
+    for kind in Kind:
+        cells = [stats.by_kind_level[(kind, level)] for level in levels]
+        lines.append(
+            f"  {kind.value:<{width}}  "
+            + "  ".join(f"{n:>7}" for n in cells)
+            + f"  {sum(cells):>7}"
+        )
+    totals = [sum(stats.by_kind_level[(k, lv)] for k in Kind) for lv in levels]
+    lines.append(
+        f"  {'total':<{width}}  " + "  ".join(f"{n:>7}" for n in totals) + f"  {stats.total:>7}"
+    )
+    missing = ", ".join(f"{k.value}/{lv.value}" for k, lv in stats.missing_kind_levels)
+    lines.append(f"  missing kind × level: {missing or 'none'}")
+    return lines
+
+
+def report(stats: Stats) -> str:
+    lines = [f"{stats.total} scenarios", "", "Scenarios by kind and level"]
+    lines += _kind_level_table(stats)
+    share = stats.reliable_share
+    flag = "" if share >= 1 / 3 else "  ⚠ below 1/3"
+    lines += ["", f"Reliable items: {stats.reliable}/{stats.total} ({share:.0%}){flag}", ""]
+    if stats.steps:
+        lines.append(
+            f"Steps per scenario: min {min(stats.steps)}, mean {mean(stats.steps):.1f}, "
+            f"max {max(stats.steps)}"
+        )
+    for kind, (steps, scenarios) in stats.step_kinds.items():
+        lines.append(f"  {kind:<8} {steps:>3} steps in {scenarios:>2} scenarios")
+    lines += [
+        "",
+        f"Criteria coverage (scenarios whose open step expects it; need ≥ {MIN_COVERAGE})",
+    ]
+    for criterion, n in stats.coverage.items():
+        lines.append(f"  {criterion.value:<9} {n:>3}" + ("  ⚠ too few" if n < MIN_COVERAGE else ""))
+    lines += [
+        "",
+        "Reading level: Kandel–Moles (higher is easier), fr vs falc on the texts having both",
+        f"  {'scenario':<30} {'fr':>6} {'falc':>6} {'gain':>6}  texts  no falc",
+    ]
+    for r in sorted(stats.reading, key=lambda r: r.scenario_id):
+        mark = "  ⚠" if r.falc <= r.fr else ""
+        lines.append(
+            f"  {r.scenario_id:<30} {r.fr:>6.1f} {r.falc:>6.1f} {r.gain:>+6.1f}  "
+            f"{r.paired:>5}  {r.without_falc:>7}{mark}"
+        )
+    lines.append(
+        f"  {'mean':<30} {stats.mean_fr:>6.1f} {stats.mean_falc:>6.1f} "
+        f"{stats.mean_falc - stats.mean_fr:>+6.1f}"
+    )
+    lines.append(f"  falc not easier in {len(stats.falc_not_easier)} scenario(s)")
+    return "\n".join(lines)
+
+
+# ----- the educators' table --------------------------------------------------------------------
+
+
+@cache
+def labels() -> dict[str, object]:
+    with LABELS_FILE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    assert isinstance(data, dict)
+    return data
+
+
+def _label(section: str, key: str) -> str:
+    part = labels()[section]
+    assert isinstance(part, dict)
+    return str(part.get(key, key))
+
+
+def competence_codes(competences: list[str]) -> str:
+    """'CRCN 1.1, 2.2 · DigComp 1.2' from the catalogue's full competence lines."""
+    grouped: dict[str, list[str]] = {}
+    for line in competences:
+        match = _CODE.match(line.strip())
+        if match:
+            grouped.setdefault(match.group(1), []).append(match.group(2))
+    return " · ".join(f"{name} {', '.join(sorted(codes))}" for name, codes in grouped.items())
+
+
+def competence_legend(catalogue: Catalogue) -> list[str]:
+    names: dict[str, str] = {}
+    for scenario in catalogue.scenarios.values():
+        for line in scenario.competences:
+            match = _CODE.match(line.strip())
+            if match:
+                names[f"{match.group(1)} {match.group(2)}"] = match.group(3)
+    return [f"- **{code}** : {names[code]}" for code in sorted(names)]
+
+
+def _sort_key(title: str) -> str:
+    bare = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9 ]", "", bare.lower()).strip()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(catalogue: Catalogue) -> str:
+    """One row per scenario, by level then difficulty then title (French, from stats_labels.yml)."""
+    order = {value: index for index, value in enumerate([*Level, *Difficulty])}
+    rows = sorted(
+        catalogue.scenarios.values(),
+        key=lambda s: (order[s.level], order[s.difficulty], _sort_key(s.title.fr)),
+    )
+    columns = [str(column) for column in labels()["columns"]]  # type: ignore[union-attr]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for s in rows:
+        criteria = ", ".join(
+            _label("criteria", c.value) for c in Criterion if c in expected_criteria(s)
+        )
+        reliable = str(labels()["reliable" if s.item.reliable else "unreliable"])
+        cells = [
+            f"{_cell(s.title.fr)} (`{s.id}`)",
+            _label("kinds", s.kind.value),
+            _label("levels", s.level.value),
+            _label("difficulties", s.difficulty.value),
+            str(s.minutes),
+            reliable,
+            competence_codes(s.competences),
+            criteria,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", str(labels()["legend"]), "", *competence_legend(catalogue)]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scenarios.stats", description=__doc__)
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the educators' scenario table instead"
+    )
+    args = parser.parse_args(argv)
+    catalogue = load_catalogue()
+    print(markdown_table(catalogue) if args.markdown else report(compute(catalogue)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

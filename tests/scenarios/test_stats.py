@@ -1,0 +1,115 @@
+"""`vigie scenarios stats` on the real catalogue: balance, coverage, readability, educators' table.
+
+Figures are computed on the shipped catalogue; nothing here edits it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scenarios.loader import default_catalogue
+from scenarios.readability import count, kandel_moles, sentences, syllables
+from scenarios.schema import Criterion, Kind, Level
+from scenarios.stats import MIN_COVERAGE, Stats, compute, markdown_table, report
+from vigie.cli import main as vigie
+from vigie.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def stats() -> Stats:
+    return compute(default_catalogue())
+
+
+def test_every_kind_is_at_both_levels(stats: Stats) -> None:
+    assert stats.missing_kind_levels == []
+    assert set(stats.by_kind_level) == {(kind, level) for kind in Kind for level in Level}
+    assert sum(stats.by_kind_level.values()) == stats.total >= 26
+
+
+def test_at_least_a_third_of_items_are_reliable(stats: Stats) -> None:
+    assert stats.reliable_share >= 1 / 3
+
+
+def test_every_criterion_is_expected_in_at_least_four_scenarios(stats: Stats) -> None:
+    assert set(stats.coverage) == set(Criterion)
+    assert stats.thin_criteria == [], {c.value: stats.coverage[c] for c in stats.thin_criteria}
+    assert all(n >= MIN_COVERAGE for n in stats.coverage.values())
+
+
+def test_steps_per_scenario(stats: Stats) -> None:
+    assert min(stats.steps) >= 3
+    assert max(stats.steps) <= 5
+    assert stats.step_kinds["verdict"][1] == stats.total
+    assert stats.step_kinds["open"][1] == stats.total
+
+
+def test_plain_language_is_easier_on_average(stats: Stats) -> None:
+    assert stats.mean_falc > stats.mean_fr
+    assert all(reading.paired > 0 for reading in stats.reading)
+    # Reported, not required scenario by scenario; a regression shows in this count.
+    assert len(stats.falc_not_easier) <= stats.total // 10, stats.falc_not_easier
+
+
+def test_syllable_heuristic_on_common_words() -> None:
+    expected = {
+        "table": 1,
+        "eau": 1,
+        "l'eau": 1,
+        "nation": 2,
+        "réalité": 4,
+        "naïf": 2,
+        "année": 2,
+        "poésie": 3,
+        "qu'il": 1,
+        "information": 4,
+        "photo": 2,
+        "chocolat": 3,
+    }
+    assert {word: syllables(word) for word in expected} == expected
+
+
+def test_kandel_moles_prefers_short_sentences_and_short_words() -> None:
+    plain = "Le chat dort. Il fait beau. On va jouer."
+    dense = (
+        "Les considérations épistémologiques contemporaines relatives à la vérification "
+        "informationnelle demeurent particulièrement complexes et controversées."
+    )
+    assert kandel_moles(plain) > kandel_moles(dense)
+    assert sentences("Bonjour, ici M. Delorme. Ne venez pas !") == 2
+    assert count("").words == 0
+
+
+def test_the_report_names_every_section(stats: Stats) -> None:
+    text = report(stats)
+    for heading in ("by kind and level", "Reliable items", "Steps per scenario", "Criteria"):
+        assert heading in text
+    assert "Kandel–Moles" in text and "falc not easier in" in text
+
+
+def test_the_cli_prints_the_stats(capsys: pytest.CaptureFixture[str]) -> None:
+    assert vigie(["scenarios", "stats"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(default_catalogue().scenarios)} scenarios" in out
+    assert "missing kind × level: none" in out
+
+
+def test_the_educators_table_lists_every_scenario_and_is_current() -> None:
+    table = markdown_table(default_catalogue())
+    for scenario_id in default_catalogue().scenarios:
+        assert f"(`{scenario_id}`)" in table
+    doc = Path(PROJECT_ROOT / "docs" / "educators.md").read_text(encoding="utf-8")
+    assert table in doc, "paste `.venv/bin/vigie scenarios stats --markdown` into docs/educators.md"
+
+
+def test_the_ready_made_paths_name_real_scenarios_with_their_minutes() -> None:
+    doc = Path(PROJECT_ROOT / "docs" / "educators.md").read_text(encoding="utf-8")
+    section = doc.split("### Parcours tout prêts")[1].split("\n## ")[0]
+    cells = re.findall(r"\|\s*([^|]+?) \((\d+) min\)", section)
+    assert len(cells) >= 6
+    by_title = {s.title.fr: s for s in default_catalogue().scenarios.values()}
+    for title, minutes in cells:
+        assert title in by_title, title
+        assert by_title[title].minutes == int(minutes), title

@@ -1,0 +1,195 @@
+"""`make run-scaled`: two Rasa replicas, two action servers, two API processes behind nginx,
+sharing a PostgreSQL tracker store and progress database and a Redis lock store.
+
+Everything listens on 127.0.0.1 and lives in one throw-away directory, deleted on exit.
+PostgreSQL, Redis and nginx are Debian's (`make system-deps`); the Vigie processes run under
+honcho exactly as in `vigie run`, so Ctrl-C (or any process dying) stops them all, then the
+services. Imports no app: the one-off migration runs as a described subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vigie.launcher import (
+    APP_PYTHON,
+    PROGRESS_DATABASE,
+    TRACKER_DATABASE,
+    ScaledPorts,
+    _shell,
+    scaled_env,
+    scaled_health_urls,
+    scaled_specs,
+)
+from vigie.services import Nginx, Postgres, Redis, free_port, render_nginx
+from vigie.settings import PROJECT_ROOT, VigieSettings
+
+MIGRATE = "import sys; from api.migrate import upgrade; upgrade(sys.argv[1])"
+
+
+def free_scaled_ports(replicas: int = 2) -> ScaledPorts:
+    """Free loopback ports for every listener (tests, bench)."""
+    return ScaledPorts(
+        front=free_port(),
+        rasa_lb=free_port(),
+        actions_lb=free_port(),
+        rasa=tuple(free_port() for _ in range(replicas)),
+        actions=tuple(free_port() for _ in range(replicas)),
+        api=tuple(free_port() for _ in range(replicas)),
+        postgres=free_port(),
+        redis=free_port(),
+    )
+
+
+@dataclass
+class ScaledInfra:
+    """PostgreSQL, Redis and nginx in `root`, with the two databases created and migrated."""
+
+    root: Path
+    ports: ScaledPorts
+    postgres: Postgres = field(init=False)
+    redis: Redis = field(init=False)
+    nginx: Nginx = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.chmod(0o755)  # the postgres user and nginx workers traverse it
+        self.postgres = Postgres(self.root / "postgres", self.ports.postgres)
+        self.redis = Redis(self.root / "redis", self.ports.redis)
+        config = render_nginx(
+            prefix=self.root / "nginx",
+            front=self.ports.front,
+            rasa_lb=self.ports.rasa_lb,
+            actions_lb=self.ports.actions_lb,
+            api=list(self.ports.api),
+            rasa=list(self.ports.rasa),
+            actions=list(self.ports.actions),
+        )
+        self.nginx = Nginx(self.root / "nginx", config)
+
+    @property
+    def var_dir(self) -> Path:
+        return self.root / "var"
+
+    def settings(self) -> VigieSettings:
+        return VigieSettings(var_dir=self.var_dir)
+
+    def env(self) -> dict[str, str]:
+        return scaled_env(self.settings(), self.ports)
+
+    def start(self) -> ScaledInfra:
+        self.settings().secret("pepper")  # one secrets file for every replica, written first
+        self.postgres.start()
+        self.postgres.create_database(TRACKER_DATABASE)
+        self.postgres.create_database(PROGRESS_DATABASE)
+        # Migrate once before the API processes start: two concurrent `upgrade` would race.
+        subprocess.run(
+            [str(APP_PYTHON), "-c", MIGRATE, self.env()["DATABASE_URL"]],
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        self.redis.start()
+        self.nginx.start(wait_for=self.ports.front)
+        return self
+
+    def stop(self) -> None:
+        for service in (self.nginx, self.redis, self.postgres):
+            try:
+                service.stop()
+            except Exception as error:  # stop the others whatever happens
+                print(f"stopping {type(service).__name__}: {error}", file=sys.stderr)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def run(ports: ScaledPorts, model_dir: Path, keep: bool = False) -> int:
+    """Start the services, then the replicas under honcho; Ctrl-C stops all. Returns the code."""
+    from honcho.manager import Manager
+    from honcho.printer import Printer
+
+    infra = ScaledInfra(Path(tempfile.mkdtemp(prefix="vigie-scaled-")), ports)
+    print(f"scaled: throw-away data in {infra.root}", flush=True)
+    try:
+        infra.start()
+        base_env = _base_env() | infra.env()
+        manager = Manager(Printer(sys.stdout))
+        for spec in scaled_specs(infra.settings(), ports, model_dir):
+            manager.add_process(
+                spec.name, _shell(spec.args), env=base_env | spec.env, cwd=str(PROJECT_ROOT)
+            )
+        ready = [
+            str(APP_PYTHON), "-m", "vigie.scaled", "wait-ready",
+            "--urls", json.dumps(scaled_health_urls(ports)), "--front", str(ports.front),
+        ]  # fmt: skip
+        manager.add_process("ready", _shell(ready), env=base_env, cwd=str(PROJECT_ROOT))
+        manager.loop()
+        return manager.returncode or 0
+    finally:
+        infra.stop()
+        if not keep:
+            infra.remove()
+
+
+def _base_env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def _wait_ready(urls: dict[str, str], front: int, timeout: float) -> int:
+    from vigie.readiness import wait_until_ready
+
+    missing = wait_until_ready(urls, timeout=timeout)
+    if missing:
+        print(f"Not ready after {timeout:.0f} s: {', '.join(missing)}", flush=True)
+        return 1
+    base = f"http://127.0.0.1:{front}"
+    print(
+        f"Vigie (scaled: {len(urls)} processes behind nginx) is ready.\n"
+        f"  Web chat:  {base}/\n  Dashboard: {base}/dashboard\nPress Ctrl-C to stop.",
+        flush=True,
+    )
+    signal.pause()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m vigie.scaled", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    run_parser = commands.add_parser("run", help="start the scaled layout (default)")
+    defaults = ScaledPorts()
+    run_parser.add_argument("--front-port", type=int, default=defaults.front)
+    run_parser.add_argument(
+        "--free-ports", action="store_true", help="pick free loopback ports for every listener"
+    )
+    run_parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "vigie.tar.gz"))
+    run_parser.add_argument("--keep", action="store_true", help="keep the data dir on exit")
+    ready = commands.add_parser("wait-ready", help="(internal) wait for every health check")
+    ready.add_argument("--urls", required=True)
+    ready.add_argument("--front", type=int, required=True)
+    ready.add_argument("--timeout", type=float, default=300.0)
+    args = parser.parse_args(argv)
+    if args.command == "wait-ready":
+        return _wait_ready(json.loads(args.urls), args.front, args.timeout)
+    if args.command is None:
+        args = run_parser.parse_args([])
+    if args.free_ports:
+        ports = free_scaled_ports()
+    else:
+        ports = ScaledPorts(front=args.front_port)
+    return run(ports, Path(args.model), keep=args.keep)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
