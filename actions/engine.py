@@ -22,6 +22,7 @@ from actions.phase import Phase
 from actions.quiz_flow import QuizFlow, QuizRecord
 from scenarios.loader import Catalogue
 from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, Step, VerdictStep
+from vigie.protocol import FORGET, IMAGE, SCORE
 
 REFLEXES_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "reflexes.yml"
 MASTERY_SCENARIOS = 3
@@ -301,7 +302,7 @@ class Engine:
                     response="utter_item_image",
                     variables={"alt": item.image.alt},
                     image=item.image.file,
-                    custom={"type": "image", "alt": item.image.alt},
+                    custom={"type": IMAGE, "alt": item.image.alt},
                 )
             )
 
@@ -525,7 +526,7 @@ class Engine:
         out.messages.append(
             Message(
                 custom={
-                    "type": "score",
+                    "type": SCORE,
                     "scenario": state.scenario,
                     "step": step.id,
                     "points": earned,
@@ -678,6 +679,7 @@ class Engine:
             out.state = State()
             out.erase = True
             out.say("utter_forgotten")
+            out.messages.append(Message(custom={"type": FORGET}))
         else:
             if out.state.quiz_form:
                 out.state.phase = Phase.QUIZ

@@ -17,6 +17,7 @@ from sanic import HTTPResponse, Request, Sanic, response
 from sanic.worker.loader import AppLoader
 
 from actions.settings import get_settings
+from vigie.scrub import install_log_scrubber
 
 ACTIONS_MODULE = "actions.actions"
 PROTECTED_PATHS = frozenset({"/webhook", "/actions"})
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=5055)
     args = parser.parse_args(argv)
     utils.configure_colored_logging("INFO")
+    install_log_scrubber()
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
     executor = ActionExecutor()
     executor.register_package(ACTIONS_MODULE)

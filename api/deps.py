@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Cookie, Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api import classes, dashboard_session
@@ -50,6 +51,10 @@ def get_signer(request: Request) -> SessionSigner:
     return request.app.state.signer
 
 
+def get_tracker(request: Request) -> Engine:
+    return request.app.state.tracker_engine
+
+
 def get_catalogue(request: Request) -> Catalogue:
     return request.app.state.catalogue
 
@@ -59,6 +64,7 @@ SessionDep = Annotated[Session, Depends(get_db)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 SignerDep = Annotated[SessionSigner, Depends(get_signer)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+TrackerDep = Annotated[Engine, Depends(get_tracker)]
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -5,7 +5,7 @@ Knows learners only by pseudonym; never receives a name or platform id.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.models import Classroom, Learner, utcnow
@@ -35,4 +35,7 @@ def ensure_exist(session: Session, *, learners: set[str]) -> None:
         return
     known = set(session.scalars(select(Learner.id).where(Learner.id.in_(learners))))
     session.add_all(Learner(id=learner) for learner in learners - known)
+    if known:
+        # Activity keeps a learner's progress within its retention period.
+        session.execute(update(Learner).where(Learner.id.in_(known)).values(last_seen=utcnow()))
     session.flush()

@@ -23,6 +23,7 @@ from api.rasa_client import RasaClient
 from api.routes import api_router
 from api.settings import ApiSettings, get_settings
 from scenarios.loader import IMAGES_DIR, default_catalogue
+from vigie.scrub import install_log_scrubber
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -43,6 +44,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_log_scrubber()
         timeout = httpx.Timeout(settings.rasa_timeout_seconds, connect=2.0)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
@@ -53,6 +55,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app = FastAPI(title="Vigie API", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.session_factory = session_factory(engine)
+    app.state.tracker_engine = make_engine(settings.effective_tracker_url)
     app.state.signer = SessionSigner(
         settings.secret("session_key"), settings.chat_session_max_age_days * 86400
     )

@@ -112,7 +112,9 @@ async def run_load(
     max_messages: int,
 ) -> Result:
     """Drive every learner concurrently until `duration` seconds or `max_messages` replies."""
-    limits = httpx.Limits(max_connections=len(learners) + 4, max_keepalive_connections=len(learners))
+    limits = httpx.Limits(
+        max_connections=len(learners) + 4, max_keepalive_connections=len(learners)
+    )
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as client:
         await asyncio.gather(*(learner.prepare(client) for learner in learners))
         result = Result(label, len(learners), 0.0)

@@ -5,6 +5,7 @@ A process's figure is the sum over its tree (Sanic and uvicorn may run worker ch
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -53,7 +54,7 @@ def tree_rss_kib(pid: int) -> int:
 
 
 class RssSampler:
-    """Samples `roots()` ({name: pid}) every `interval` s; keeps each tree's and the total's peak."""
+    """Samples `roots()` ({name: pid}) every `interval` s; keeps each tree's and the total peak."""
 
     def __init__(self, roots: Callable[[], dict[str, int]], interval: float = 0.5) -> None:
         self._roots = roots
@@ -71,10 +72,8 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
+            with contextlib.suppress(Exception):  # a process may vanish between two reads
                 self.sample()
-            except Exception:  # a process may vanish between two reads
-                pass
             self._stop.wait(self._interval)
 
     def __enter__(self) -> RssSampler:

@@ -319,6 +319,7 @@ VIGIE_PROCESSES = {
     "rasa_sdk": "actions",
     "actions.server": "actions",
     "vigie.cli api": "api",
+    "vigie.cli purge": "purge",
 }
 
 
@@ -380,8 +381,9 @@ def bench_scaled(durations: Durations) -> dict:
             return [VigieLearner(url, next(plans)) for _ in range(count)]
 
         asyncio.run(run_load("warm-up", learners(2), 30, 16))
-        processes = find_processes(stack.popen.pid, VIGIE_PROCESSES | {"nginx": "nginx",
-                                                                       "redis-server": "redis"})
+        processes = find_processes(
+            stack.popen.pid, VIGIE_PROCESSES | {"nginx": "nginx", "redis-server": "redis"}
+        )
         postgres = _postmaster(data_dir)
         if postgres:
             processes["postgres"] = postgres
@@ -457,7 +459,7 @@ def other_figures(report: dict) -> str:
     lines = [
         "| figure | value |",
         "|---|---|",
-        f"| Vigie: `vigie run` (what `make run` starts, warm) → \"Vigie is ready.\" "
+        f'| Vigie: `vigie run` (what `make run` starts, warm) → "Vigie is ready." '
         f"| {vigie['ready_s']} s |",
         f"| floor: `rasa run` → answering | {floor['ready_s']} s |",
     ]

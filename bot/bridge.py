@@ -150,7 +150,10 @@ class Bridge:
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.on_text)
         )
         application.add_handler(
-            MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, self.on_not_text)
+            MessageHandler(
+                private & filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                self.on_not_text,
+            )
         )
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)

@@ -5,8 +5,9 @@
 # must be installed. Works as root (CI, containers) or through sudo when there is one.
 set -euo pipefail
 
-PACKAGES=(postgresql chromium fonts-dejavu-core redis-server nginx)
-# fonts: scenarios/render.py; redis-server, nginx: make run-scaled, make bench, tests/scaled
+PACKAGES=(postgresql chromium fonts-dejavu-core redis-server nginx fonts-noto-color-emoji)
+# fonts: scenarios/render.py; redis-server, nginx: make run-scaled, make bench, tests/scaled;
+# emoji font: the web chat's browser screenshots (docs/screenshots)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

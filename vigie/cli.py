@@ -136,6 +136,48 @@ def cmd_scenarios_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete conversations and progress older than their retention periods."""
+    import time
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from api.db import make_engine, session_factory
+    from api.migrate import upgrade
+    from api.retention import purge
+    from api.settings import get_settings
+
+    settings = get_settings()
+    upgrade(settings.effective_database_url)
+    sessions = session_factory(make_engine(settings.effective_database_url))
+    tracker = make_engine(settings.effective_tracker_url)
+    while True:
+        try:
+            with sessions() as session:
+                report = purge(
+                    session,
+                    tracker,
+                    now=datetime.now(UTC),
+                    conversation_days=settings.conversation_retention_days,
+                    progress_days=settings.progress_retention_days,
+                )
+        except SQLAlchemyError as error:
+            if not args.every:
+                raise
+            # A scheduled purge must outlive a database hiccup: the next round retries.
+            print(f"purge failed ({type(error).__name__}); retrying later", flush=True)
+        else:
+            print(
+                f"purged: {report.tracker_events} conversation events, {report.learners} "
+                f"inactive learners ({report.progress_events} progress events)",
+                flush=True,
+            )
+        if not args.every:
+            return 0
+        time.sleep(args.every)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vigie", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -189,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the scenario table of docs/educators.md"
     )
     stats.set_defaults(handler=cmd_scenarios_stats)
+
+    purge = commands.add_parser(
+        "purge", help="delete conversations and progress past their retention periods"
+    )
+    purge.add_argument("--every", type=int, default=0, help="repeat every N seconds")
+    purge.set_defaults(handler=cmd_purge)
     return parser
 
 

@@ -101,9 +101,22 @@ def bot_spec() -> ProcessSpec:
     return ProcessSpec(name="bot", args=[str(APP_PYTHON), "-m", "vigie.cli", "bot"])
 
 
+def purge_spec(every_seconds: int = 3600) -> ProcessSpec:
+    """Retention runs on a schedule: hourly deletion of what has outlived its period."""
+    return ProcessSpec(
+        name="purge",
+        args=[str(APP_PYTHON), "-m", "vigie.cli", "purge", "--every", str(every_seconds)],
+    )
+
+
 def stack(settings: VigieSettings, ports: Ports, model_dir: Path) -> list[ProcessSpec]:
     """The processes of one machine; the Telegram bridge only when a token is set."""
-    specs = [rasa_spec(settings, ports, model_dir), actions_spec(ports), api_spec(ports)]
+    specs = [
+        rasa_spec(settings, ports, model_dir),
+        actions_spec(ports),
+        api_spec(ports),
+        purge_spec(),
+    ]
     if os.environ.get("TELEGRAM_BOT_TOKEN"):
         specs.append(bot_spec())
     return specs
@@ -211,6 +224,7 @@ def scaled_specs(settings: VigieSettings, ports: ScaledPorts, model_dir: Path) -
     for index, port in enumerate(ports.api, start=1):
         spec = api_spec(Ports(api=port))
         specs.append(ProcessSpec(f"api-{index}", spec.args, spec.env))
+    specs.append(purge_spec())  # retention: one per deployment, not one per replica
     return specs
 
 

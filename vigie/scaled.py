@@ -184,10 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         return _wait_ready(json.loads(args.urls), args.front, args.timeout)
     if args.command is None:
         args = run_parser.parse_args([])
-    if args.free_ports:
-        ports = free_scaled_ports()
-    else:
-        ports = ScaledPorts(front=args.front_port)
+    ports = free_scaled_ports() if args.free_ports else ScaledPorts(front=args.front_port)
     return run(ports, Path(args.model), keep=args.keep)
 
 

@@ -7,6 +7,7 @@ Used by `make run-scaled`, `make bench` and tests/scaled; `scripts/scaled-servic
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -97,10 +98,8 @@ class Postgres:
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(ServiceError):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-            except ServiceError:
-                pass
 
     def url(self, database: str, driver: str = "postgresql+psycopg") -> str:
         return f"{driver}://{PG_USER}@127.0.0.1:{self.port}/{database}"

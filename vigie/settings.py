@@ -30,6 +30,9 @@ class VigieSettings(BaseSettings):
     public_url: str = Field(default="", description="public base URL of the API for links")
     catalogue_dir: Path | None = Field(default=None, description="scenario files (tests)")
     telegram_bot_username: str = "VigieInfoBot"
+    tracker_url: str = Field(default="", description="Rasa's SQL tracker store (SQLAlchemy URL)")
+    conversation_retention_days: int = Field(default=30, ge=1)
+    progress_retention_days: int = Field(default=365, ge=30, description="one school year")
     pepper: str = ""
     rasa_token: str = ""
     ingest_token: str = ""
@@ -47,6 +50,11 @@ class VigieSettings(BaseSettings):
         """An explicit environment value wins; otherwise the generated one."""
         explicit = getattr(self, name)
         return explicit or self._generated[name]
+
+    @property
+    def effective_tracker_url(self) -> str:
+        """The tracker store the launcher gives Rasa (endpoints.yml) unless told otherwise."""
+        return self.tracker_url or f"sqlite:///{self.var_dir / 'rasa_tracker.db'}"
 
     @property
     def base_url(self) -> str:

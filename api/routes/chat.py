@@ -6,14 +6,16 @@ Never stores or logs the message text; Rasa's tracker is the only place it goes.
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api import learners
+from api import learners, retention
 from api.chat_sessions import CHANNEL, InvalidSession
-from api.deps import RasaDep, SessionDep, SettingsDep, SignerDep
+from api.deps import RasaDep, SessionDep, SettingsDep, SignerDep, TrackerDep
 from api.messages import bot_message
 from api.rasa_client import RasaUnavailable
 from api.schemas import BotMessage, ChatIn, ChatSessionIn, ChatSessionOut
+from vigie.protocol import FORGET, custom_type
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 
@@ -34,7 +36,12 @@ def create_session(
 
 @router.post("", response_model=list[BotMessage])
 async def chat(
-    body: ChatIn, signer: SignerDep, rasa: RasaDep, settings: SettingsDep
+    body: ChatIn,
+    signer: SignerDep,
+    rasa: RasaDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    tracker: TrackerDep,
 ) -> list[BotMessage] | JSONResponse:
     """Send one message (text or button payload) and get the bot's replies."""
     try:
@@ -45,8 +52,12 @@ async def chat(
         ) from error
     learner = chat_session.learner(settings.secret("pepper"))
     try:
-        return await rasa.send(learner, body.message, {"channel": CHANNEL})
+        replies = await rasa.send(learner, body.message, {"channel": CHANNEL})
     except RasaUnavailable:
         return JSONResponse(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content=[bot_message("unavailable")]
         )
+    if any(custom_type(reply) == FORGET for reply in replies):
+        # Rasa has saved the turn by now, so the conversation can really be deleted.
+        await run_in_threadpool(retention.erase_learner, session, tracker, learner=learner)
+    return [reply for reply in replies if custom_type(reply) != FORGET]

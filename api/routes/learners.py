@@ -1,4 +1,4 @@
-"""Learner enrolment for the chat bridges: a pseudonym joins a class by its code.
+"""Learner enrolment and erasure for the chat bridges: join a class, or be forgotten.
 
 Only the bridges (holding the ingest token) may call it; it never receives a platform id.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict
 
-from api import learners
-from api.deps import IngestAuth, SessionDep
+from api import learners, retention
+from api.deps import IngestAuth, SessionDep, TrackerDep
 from api.schemas import ClassCode, Pseudonym
 
 router = APIRouter(prefix="/api/v1/learners", tags=["learners"], dependencies=[IngestAuth])
@@ -25,6 +25,18 @@ class JoinIn(BaseModel):
 class JoinOut(BaseModel):
     learner: str
     class_code: str
+
+
+class ErasureOut(BaseModel):
+    progress_events: int
+    conversation_events: int
+
+
+@router.post("/{learner}/erase")
+def erase(learner: Pseudonym, session: SessionDep, tracker: TrackerDep) -> ErasureOut:
+    """Forget a learner everywhere: progress and the Rasa conversation."""
+    progress, conversation = retention.erase_learner(session, tracker, learner=learner)
+    return ErasureOut(progress_events=progress, conversation_events=conversation)
 
 
 @router.post("/join")

@@ -75,7 +75,7 @@
     ".launcher .icon { font-size: 24px; line-height: 1; }",
     ".launcher .sub { display: block; font-weight: 400; font-size: 14px; }",
     ".panel { display: flex; flex-direction: column; background: #ffffff; color: #1a1a1a;",
-    "  border: 1px solid #5b6576; border-radius: 12px; overflow: hidden; }",
+    "  border: 1px solid #5b6576; border-radius: 12px; overflow: hidden; overflow: clip; }",
     ".vigie.floating .panel { position: fixed; right: 16px; bottom: 84px; z-index: 2147483001;",
     "  width: min(400px, calc(100vw - 32px)); height: min(620px, calc(100vh - 104px));",
     "  box-shadow: 0 10px 30px rgba(0,0,0,.35); }",

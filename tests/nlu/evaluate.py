@@ -48,6 +48,14 @@ def _quiet() -> None:
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     warnings.filterwarnings("ignore")
     logging.disable(logging.WARNING)
+    try:  # Rasa 3.6 logs every parse through structlog at debug level
+        import structlog
+
+        structlog.configure(
+            wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
+        )
+    except ImportError:  # pragma: no cover
+        pass
 
 
 def load_examples(path: Path) -> list[dict[str, Any]]:

@@ -1,0 +1,121 @@
+"""The scaled layout, started once: PostgreSQL, Redis and nginx (throw-away), two Rasa replicas,
+two action servers and two API processes — real processes on free loopback ports.
+
+Each replica is its own process so that a test can kill one; the specs are the launcher's
+(`vigie.launcher.scaled_specs`), exactly what `make run-scaled` runs under honcho.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from vigie.launcher import (
+    PROGRESS_DATABASE,
+    ProcessSpec,
+    ScaledPorts,
+    scaled_health_urls,
+    scaled_specs,
+)
+from vigie.scaled import ScaledInfra, free_scaled_ports
+from vigie.settings import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "vigie.tar.gz"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@dataclass
+class ScaledStack:
+    infra: ScaledInfra
+    specs: dict[str, ProcessSpec]
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def ports(self) -> ScaledPorts:
+        return self.infra.ports
+
+    @property
+    def front(self) -> str:
+        return f"http://127.0.0.1:{self.ports.front}"
+
+    def rasa(self, index: int) -> str:
+        return f"http://127.0.0.1:{self.ports.rasa[index]}"
+
+    def start(self, name: str) -> None:
+        spec = self.specs[name]
+        log = (ARTIFACTS / f"scaled-{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            spec.args, cwd=PROJECT_ROOT, env=self.env | spec.env, stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: the replica dies mid-message, as on a crash or an OOM kill."""
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def wait_ready(self, names: list[str], timeout: float = 300.0) -> None:
+        urls = scaled_health_urls(self.ports)
+        pending = set(names)
+        deadline = time.monotonic() + timeout
+        while pending:
+            for name in sorted(pending):
+                if self.processes[name].poll() is not None:
+                    raise RuntimeError(f"{name} exited: see test-artifacts/scaled-{name}.log")
+                try:
+                    if httpx.get(urls[name], timeout=2).status_code == 200:
+                        pending.discard(name)
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not ready: {sorted(pending)}")
+            time.sleep(0.5)
+
+    def progress_rows(self, sql: str) -> list[list[str]]:
+        return self.infra.postgres.query(PROGRESS_DATABASE, sql)
+
+
+@pytest.fixture(scope="session")
+def scaled() -> Iterator[ScaledStack]:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make model` (make test does it)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    infra = ScaledInfra(Path(tempfile.mkdtemp(prefix="vigie-scaled-test-")), free_scaled_ports())
+    base = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
+    base.pop("DATABASE_URL", None)
+    stack: ScaledStack | None = None
+    try:
+        infra.start()
+        specs = {spec.name: spec for spec in scaled_specs(infra.settings(), infra.ports, MODEL)}
+        stack = ScaledStack(infra, specs, base | infra.env())
+        for name in specs:
+            stack.start(name)
+        stack.wait_ready(list(scaled_health_urls(infra.ports)))
+        yield stack
+    finally:
+        if stack is not None:
+            stack.stop_all()
+        infra.stop()
+        infra.remove()
