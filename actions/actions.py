@@ -87,7 +87,7 @@ def render(message: Message, dispatcher: CollectingDispatcher, settings: ActionS
         )
     elif message.text:
         dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
-    if message.custom and not message.image:
+    if message.custom:
         dispatcher.utter_message(json_message=message.custom)
 
 

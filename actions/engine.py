@@ -390,12 +390,16 @@ class Engine:
         out.say("utter_ask_confidence")
 
     def _answer_confidence(self, out: Outcome, turn: Turn) -> None:
-        if turn.intent in VERDICT_INTENTS:
-            out.state.phase = Phase.STEP
+        """Typed words first ("3", "plutôt sûr"): NLU maps a bare "3" to option "c"."""
+        confidence = answer_parsing.parse_confidence(turn.text) or answer_parsing.parse_confidence(
+            turn.entities.get("choice") or ""
+        )
+        if confidence is None and turn.intent == "answer_unsure":
+            confidence = 1  # "je sais pas" here means "not sure at all"
+        if confidence is None and turn.intent in VERDICT_INTENTS:
+            out.state.phase = Phase.STEP  # the learner changed their verdict
             self._answer_verdict(out, turn)
             return
-        value = turn.entities.get("choice") or turn.text
-        confidence = answer_parsing.parse_confidence(value)
         if confidence is None:
             self._not_understood(out, "utter_answer_confidence_help")
             return

@@ -45,9 +45,24 @@ class Outbox:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        self._ready = False
+        try:
+            self._prepare()
+        except OutboxError as error:
+            # Not fatal: every turn still gets its answers, and says its progress is not saved.
+            log.error("the progress outbox cannot be opened yet: %s", error)
+
+    def _prepare(self) -> None:
+        """Create the directory and the tables once; retried until it works (disk freed…)."""
+        if self._ready:
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise OutboxError(f"{type(error).__name__}: {error}") from error
+        self._ready = True
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
@@ -57,6 +72,7 @@ class Outbox:
     def put(self, events: Sequence[dict[str, Any]]) -> None:
         """Store events durably (idempotent on id), then wake the sender."""
         rows = [(e["id"], e.get("learner"), json.dumps(e), time.time()) for e in events]
+        self._prepare()
         try:
             with self._lock, self._connect() as db:
                 db.executemany(
@@ -70,8 +86,12 @@ class Outbox:
 
     def forget(self, learner: str) -> None:
         """Drop the pending events of a learner who asked to be forgotten."""
-        with self._lock, self._connect() as db:
-            db.execute("DELETE FROM outbox WHERE learner = ?", (learner,))
+        self._prepare()
+        try:
+            with self._lock, self._connect() as db:
+                db.execute("DELETE FROM outbox WHERE learner = ?", (learner,))
+        except sqlite3.Error as error:
+            raise OutboxError(str(error)) from error
 
     def pending(self) -> int:
         with self._connect() as db:

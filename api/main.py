@@ -21,6 +21,7 @@ from api.cors import ChatCORSMiddleware
 from api.db import make_engine, session_factory
 from api.rasa_client import RasaClient
 from api.routes import api_router
+from api.security_headers import SecurityHeadersMiddleware
 from api.settings import ApiSettings, get_settings
 from scenarios.loader import IMAGES_DIR, default_catalogue
 from vigie.scrub import install_log_scrubber
@@ -69,6 +70,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         )
 
     app.add_middleware(ChatCORSMiddleware, origins=list(settings.cors_origins))
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/scenario-images", StaticFiles(directory=IMAGES_DIR), name="scenario-images")

@@ -14,6 +14,10 @@ import httpx
 log = logging.getLogger(__name__)
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
+# Lets a load balancer keep one learner on one Rasa replica (deploy/nginx: `hash`): Rasa 3.6's
+# RedisLockStore is not atomic across processes, so concurrent messages of one conversation
+# must reach the same replica. The value is the pseudonym, never a platform id.
+SENDER_HEADER = "X-Vigie-Sender"
 KEPT_FIELDS = ("text", "buttons", "image", "custom", "attachment")
 
 
@@ -37,7 +41,9 @@ class RasaClient:
         payload = {"sender": sender, "message": message, "metadata": metadata}
         for attempt in range(self._retries + 1):
             try:
-                response = await self._client.post(self._url, json=payload)
+                response = await self._client.post(
+                    self._url, json=payload, headers={SENDER_HEADER: sender}
+                )
                 break
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 if attempt == self._retries:

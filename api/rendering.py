@@ -1,5 +1,5 @@
 """Server-rendered French pages of the dashboard: the Jinja environment, its filters, and the
-security headers every page carries (CSP without inline script or style, no caching).
+no-caching header of every page (the security headers are api/security_headers.py's).
 
 Never renders a value unescaped (autoescape on) and never lets a page be framed.
 """
@@ -19,17 +19,9 @@ from api.labels import labels
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 NBSP = "\u202f"  # narrow no-break space before % in French
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
+# The security headers (CSP without inline script or style, frame-ancestors, nosniff…) are set
+# on every response in one place, api/security_headers.py; a page only says it is not cacheable.
+PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 
 def percent(value: float | None) -> str:

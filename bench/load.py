@@ -102,7 +102,11 @@ class VigieLearner:
         body = {"session_id": self.session, "message": next(self.plan)}
         response = await client.post(f"{self.base}/chat", content=json.dumps(body),
                                      headers={"Content-Type": "application/json"})  # fmt: skip
+        self.received(response)
         return response.status_code
+
+    def received(self, response: httpx.Response) -> None:
+        """What a subclass wants to check in a reply (ScoringLearner counts scored answers)."""
 
 
 async def run_load(
@@ -110,8 +114,11 @@ async def run_load(
     learners: list,
     duration: float,
     max_messages: int,
+    think: tuple[float, float] = (0.0, 0.0),
 ) -> Result:
-    """Drive every learner concurrently until `duration` seconds or `max_messages` replies."""
+    """Drive every learner concurrently until `duration` seconds or `max_messages` replies;
+    each waits a random `think` time (seconds, uniform in the range) after each reply."""
+    pause = random.Random(len(learners))
     limits = httpx.Limits(
         max_connections=len(learners) + 4, max_keepalive_connections=len(learners)
     )
@@ -132,6 +139,8 @@ async def run_load(
                 result.statuses[status] = result.statuses.get(status, 0) + 1
                 if status == 200:
                     result.latencies.append(time.perf_counter() - sent)
+                    if think[1] > 0:
+                        await asyncio.sleep(pause.uniform(*think))
                 else:
                     result.errors += 1
                     await asyncio.sleep(0.2)
@@ -165,3 +174,220 @@ def vigie_plans(count: int, seed: int) -> list[Iterator[str]]:
                     yield from messages
 
     return [plan(number) for number in range(count)]
+
+
+# ----- `make load`: learners through /chat, then every scored answer stored exactly once -------
+REPLY_KEYS = frozenset({"text", "buttons", "image", "custom", "attachment"})
+
+
+def scored_in(replies: object) -> int:
+    """How many scored answers a /chat reply announces (CONTRACTS §4 `custom.type == score`)."""
+    if not isinstance(replies, list):
+        return 0
+    return sum(
+        1
+        for message in replies
+        if isinstance(message, dict) and (message.get("custom") or {}).get("type") == "score"
+    )
+
+
+class ScoringLearner(VigieLearner):
+    """A web-chat learner that counts the scored answers it is told about and the replies that
+    are not a list of bot messages; `pseudonym` turns its session token into its learner id."""
+
+    def __init__(self, api_url: str, plan: Iterator[str], pseudonym) -> None:
+        super().__init__(api_url, plan)
+        self.pseudonym = pseudonym
+        self.learner: str | None = None
+        self.scored = 0
+        self.malformed = 0
+
+    async def prepare(self, client: httpx.AsyncClient) -> None:
+        await super().prepare(client)
+        self.learner = self.pseudonym(self.session)
+
+    def received(self, response: httpx.Response) -> None:
+        if response.status_code != 200:
+            return
+        replies = response.json()
+        well_formed = isinstance(replies, list) and all(
+            isinstance(m, dict) and m and set(m) <= REPLY_KEYS for m in replies
+        )
+        self.malformed += not well_formed
+        self.scored += scored_in(replies)
+
+
+def pseudonym_maker(var_dir):
+    """token → learner id, as the API derives it (reads the stack's generated secrets)."""
+    from api.chat_sessions import SessionSigner
+    from vigie.settings import VigieSettings
+
+    settings = VigieSettings(var_dir=var_dir)
+    signer = SessionSigner(settings.secret("session_key"), 3600)
+    pepper = settings.secret("pepper")
+    return lambda token: signer.read(token).learner(pepper)
+
+
+def outbox_backlog(var_dir) -> tuple[int, int]:
+    """(events waiting in the action server's outbox, events the API rejected and parked)."""
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(var_dir) / "outbox.db"
+    if not path.exists():
+        return 0, 0
+    with sqlite3.connect(path, timeout=30) as db:
+        pending = db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+        rejected = db.execute("SELECT COUNT(*) FROM rejected").fetchone()[0]
+    return pending, rejected
+
+
+def stored_scores(var_dir, learners: list[str]) -> int:
+    """How many `step_scored` events of these learners the API has stored."""
+    import sqlite3
+    from pathlib import Path
+
+    rows = 0
+    with sqlite3.connect(Path(var_dir) / "vigie.db", timeout=30) as db:
+        for start in range(0, len(learners), 500):
+            chunk = learners[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += db.execute(
+                "SELECT COUNT(*) FROM progress_events "
+                f"WHERE type = 'step_scored' AND learner_id IN ({marks})",
+                chunk,
+            ).fetchone()[0]
+    return rows
+
+
+@dataclass
+class Tally:
+    """Scored answers seen in replies against what the API stored, once the outbox is empty."""
+
+    seen: int
+    stored: int
+    pending: int
+    rejected: int
+    malformed: int
+    drain_s: float
+
+    @property
+    def lost(self) -> int:
+        return max(0, self.seen - self.stored)
+
+    @property
+    def duplicated(self) -> int:
+        return max(0, self.stored - self.seen)
+
+    def as_dict(self) -> dict:
+        return {
+            "scored_seen": self.seen,
+            "step_scored_stored": self.stored,
+            "lost": self.lost,
+            "duplicated": self.duplicated,
+            "outbox_pending": self.pending,
+            "rejected": self.rejected,
+            "malformed_replies": self.malformed,
+            "drain_s": round(self.drain_s, 1),
+        }
+
+
+def tally(var_dir, learners: list[ScoringLearner], timeout: float = 120.0) -> Tally:
+    """Wait until the outbox is empty (at most `timeout` s), then count stored scores."""
+    start = time.monotonic()
+    pending, rejected = outbox_backlog(var_dir)
+    while pending and time.monotonic() - start < timeout:
+        time.sleep(0.5)
+        pending, rejected = outbox_backlog(var_dir)
+    drained = time.monotonic() - start
+    ids = [learner.learner for learner in learners if learner.learner]
+    stored = stored_scores(var_dir, ids)
+    return Tally(
+        seen=sum(learner.scored for learner in learners),
+        stored=stored,
+        pending=pending,
+        rejected=rejected,
+        malformed=sum(learner.malformed for learner in learners),
+        drain_s=drained,
+    )
+
+
+def scoring_learners(api_url: str, var_dir, count: int, seed: int) -> list[ScoringLearner]:
+    pseudonym = pseudonym_maker(var_dir)
+    return [ScoringLearner(api_url, plan, pseudonym) for plan in vigie_plans(count, seed)]
+
+
+def report(result: Result, counted: Tally) -> str:
+    row = result.as_dict()
+    lines = [
+        f"learners {row['learners']}, {row['elapsed_s']} s: {row['messages']} replies, "
+        f"{row['throughput']} msg/s, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, "
+        f"p99 {row['p99_ms']} ms, errors {row['errors']} (statuses {result.statuses})",
+        f"scored answers seen {counted.seen}, step_scored stored {counted.stored}, "
+        f"lost {counted.lost}, duplicated {counted.duplicated}, outbox pending {counted.pending}, "
+        f"rejected {counted.rejected}, malformed replies {counted.malformed} "
+        f"(outbox drained in {counted.drain_s:.1f} s)",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load",
+        description="`make load`: N simulated learners play scenarios through /chat on a stack "
+        "of its own (127.0.0.1, free ports, throw-away var dir); then every scored answer seen "
+        "must be stored exactly once. Exit 1 on any error, lost or duplicated event.",
+    )
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=300.0, help="seconds (default 300)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a learner waits after each reply, uniform (default 1 3; 0 0 = no pause)",
+    )
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    from tests.conftest import ARTIFACTS, MODEL, make_stack
+
+    if not MODEL.exists():
+        print(f"{MODEL} is missing: run `make model`", file=sys.stderr)
+        return 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    var_dir = Path(tempfile.mkdtemp(prefix="vigie-load-"))
+    stack = make_stack(var_dir)
+    try:
+        started = time.monotonic()
+        for name in ("api", "actions", "rasa"):
+            stack.start(name)
+        stack.wait_ready(["api", "actions", "rasa"])
+        print(f"stack ready in {time.monotonic() - started:.0f} s ({stack.api_url}, {var_dir})")
+        warm = scoring_learners(stack.api_url, var_dir, 1, args.seed + 1)
+        asyncio.run(run_load("warm-up", warm, 15, 6))
+        learners = scoring_learners(stack.api_url, var_dir, args.learners, args.seed)
+        result = asyncio.run(
+            run_load("load", learners, args.duration, 10**9, think=tuple(args.think))
+        )
+        counted = tally(var_dir, learners)
+    finally:
+        for process in list(stack.processes.values()):
+            process.stop()
+    print(report(result, counted))
+    if args.json:
+        figures = result.as_dict() | counted.as_dict() | {"think_s": list(args.think)}
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    failed = result.errors or counted.lost or counted.duplicated or counted.malformed
+    return 1 if failed or counted.pending or counted.rejected else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -45,6 +45,7 @@ from bot.rasa import CHANNEL, RasaRelay, RasaUnavailable
 from bot.render import Outgoing, TextOut, plan
 from bot.settings import BotSettings
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
+from vigie.protocol import FORGET, custom_type
 from vigie.pseudonym import learner_id
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ T = TypeVar("T")
 
 CLASS_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
 JOIN_PATH = "/api/v1/learners/join"
+ERASE_PATH = "/api/v1/learners/{learner}/erase"
+ERASE_ATTEMPTS = 3
 START_MESSAGE = "salut"
 # Command → what goes to Rasa (an intent payload); /start and /aide are handled apart.
 RASA_COMMANDS = {
@@ -302,6 +305,10 @@ class Bridge:
             log.warning("Rasa unavailable for learner %s: %s", short(turn.learner), error)
             await self._say(context, chat_id, self.messages("unavailable"))
             return
+        erased = True
+        if any(custom_type(reply) == FORGET for reply in replies):
+            # The learner confirmed /oubli and Rasa has saved the turn: erase everywhere now.
+            erased = await self._erase(turn.learner)
         items = plan(replies, self.messages("buttons_only"))
         if not items:
             # Rasa answered with nothing a learner can read here: never leave them waiting.
@@ -310,6 +317,8 @@ class Bridge:
         for item in items:
             if not await self._deliver(context, chat_id, item):
                 return
+        if not erased:
+            await self._say(context, chat_id, self.messages("erase_failed"))
 
     @contextlib.asynccontextmanager
     async def _typing(self, context: Context, chat_id: int) -> AsyncIterator[None]:
@@ -353,6 +362,31 @@ class Bridge:
             return self.messages("class_unknown")
         log.warning("class join: the API answered HTTP %s", response.status_code)
         return self.messages("class_join_failed")
+
+    async def _erase(self, learner: str) -> bool:
+        """Ask the API to forget the learner (progress and conversation); True when done."""
+        assert self._http is not None
+        url = self.settings.api_url.rstrip("/") + ERASE_PATH.format(learner=learner)
+        headers = {"Authorization": f"Bearer {self._ingest_token}"}
+        for attempt in range(ERASE_ATTEMPTS):
+            try:
+                response = await self._http.post(
+                    url, headers=headers, timeout=self.settings.api_timeout_seconds
+                )
+            except httpx.HTTPError as error:
+                log.warning(
+                    "erasure failed for learner %s (%s)", short(learner), type(error).__name__
+                )
+            else:
+                if response.status_code == 200:
+                    log.info("learner %s erased", short(learner))
+                    return True
+                log.warning("erasure: the API answered HTTP %s", response.status_code)
+                if response.status_code < 500:
+                    return False
+            if attempt + 1 < ERASE_ATTEMPTS:
+                await asyncio.sleep(0.5 * 2**attempt)
+        return False
 
     # ----- sending ------------------------------------------------------------------------------
     def _keyboard(self, chat_id: int, choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:

@@ -26,6 +26,7 @@ REQUIRED = (
     "class_joined",
     "class_unknown",
     "class_join_failed",
+    "erase_failed",
     "help",
 )
 COMMANDS = ("start", "progres", "stop", "confidentialite", "oubli", "aide")

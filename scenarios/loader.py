@@ -46,16 +46,23 @@ def _describe(file: Path, error: ValidationError) -> list[str]:
 
 
 def _read_yaml(file: Path) -> object:
-    with file.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """The file's data. Whatever makes it unreadable is a CatalogueError: invalid YAML, but also
+    all that PyYAML lets escape on hostile input (bad UTF-8; ValueError for a date 2020-13-45
+    or `!!int "0x"`; IndexError for an empty `!!int`; AttributeError for a `!!timestamp` that
+    is none; RecursionError for deep nesting…), found by tests/security/test_loader_properties."""
+    try:
+        with file.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise CatalogueError([f"{file.name}: (root): invalid YAML: {error}"]) from error
+    except Exception as error:  # any other parser failure: the file is unreadable, say so
+        problem = f"{type(error).__name__}: {error}"
+        raise CatalogueError([f"{file.name}: (root): unreadable YAML: {problem}"]) from error
 
 
 def load_scenario(file: Path) -> Scenario:
     """Parse one scenario file; its id must match its file name."""
-    try:
-        raw = _read_yaml(file)
-    except yaml.YAMLError as error:
-        raise CatalogueError([f"{file.name}: (root): invalid YAML: {error}"]) from error
+    raw = _read_yaml(file)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
@@ -68,12 +75,11 @@ def load_scenario(file: Path) -> Scenario:
 def load_quiz(file: Path) -> Quiz | None:
     if not file.exists():
         return None
+    raw = _read_yaml(file)
     try:
-        return Quiz.model_validate(_read_yaml(file))
+        return Quiz.model_validate(raw)
     except ValidationError as error:
         raise CatalogueError(_describe(file, error)) from error
-    except yaml.YAMLError as error:
-        raise CatalogueError([f"{file.name}: (root): invalid YAML: {error}"]) from error
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR, quiz_file: Path = QUIZ_FILE) -> Catalogue:

@@ -58,6 +58,7 @@ async def chat(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content=[bot_message("unavailable")]
         )
     if any(custom_type(reply) == FORGET for reply in replies):
-        # Rasa has saved the turn by now, so the conversation can really be deleted.
+        # Rasa has saved the turn by now, so the conversation can really be deleted; the
+        # signal goes on to the widget, which then drops its session token.
         await run_in_threadpool(retention.erase_learner, session, tracker, learner=learner)
-    return [reply for reply in replies if custom_type(reply) != FORGET]
+    return replies

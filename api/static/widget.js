@@ -277,6 +277,10 @@
     });
   };
 
+  Conversation.prototype.forget = function () {
+    store.remove(this.key);
+  };
+
   // Resolves to { messages, unavailable } or rejects with an error whose `kind` is
   // "network" | "timeout" | "invalid" | "failed".
   Conversation.prototype.exchange = function (message, onRetry) {
@@ -286,7 +290,7 @@
         return self.postWithRetry("chat", { session_id: token, message: message }, onRetry);
       }).then(function (response) {
         if (response.status === 401 && !renewed) {
-          store.remove(self.key);
+          self.forget();
           return attempt(true);
         }
         if (response.status === 200 || response.status === 503) {
@@ -434,7 +438,7 @@
       img.src = url;
       figure.appendChild(img);
       if (caption) {
-        // Same words as the alt text: shown for sighted readers, not read twice.
+        // The bot's description, whose words are the alt text: shown, but not read twice.
         var figcaption = el("figcaption", null, caption);
         figcaption.setAttribute("aria-hidden", "true");
         figure.appendChild(figcaption);
@@ -493,8 +497,8 @@
           var custom = message.custom && typeof message.custom === "object" ? message.custom : {};
           var alt = typeof custom.alt === "string" && custom.alt.trim() ? custom.alt.trim() : null;
           var description = described[index];
-          var caption = description ? descriptionText(description) : null;
-          if (url) picture(url, alt || caption || UI.imageAlt, caption);
+          var words = description ? descriptionText(description) : null;
+          if (url) picture(url, alt || words || UI.imageAlt, description ? description.text : null);
           else if (description) bubble("bot", description.text, UI.bot);
         }
         if (Array.isArray(message.buttons)) choices(message.buttons);
@@ -546,6 +550,11 @@
           if (result.unavailable) restore();
           else retireOldChoices();
           render(result.messages);
+          // After an erasure (a "forget" custom message, if the API passes it on), the next
+          // message starts afresh under a new pseudonym.
+          if (result.messages.some(function (m) { return m && m.custom && m.custom.type === "forget"; })) {
+            conversation.forget();
+          }
         },
         function (error) {
           var kind = error && error.kind;
@@ -604,8 +613,8 @@
         else close();
       });
       closeButton.addEventListener("click", close);
-      panel.addEventListener("keydown", function (event) {
-        if (event.key === "Escape" || event.key === "Esc") {
+      shell.addEventListener("keydown", function (event) {
+        if ((event.key === "Escape" || event.key === "Esc") && !panel.hidden) {
           event.preventDefault();
           event.stopPropagation();
           close();

@@ -251,30 +251,3 @@ def audit(page: Page, name: str, *, context: str | None = None, doc: str | None 
         if v["impact"] in ("serious", "critical")
     ]
     assert not blocking, f"{name}: " + "; ".join(blocking)
-
-
-# DEV-ONLY-BEGIN (remove before hand-off)
-import os  # noqa: E402
-
-if os.environ.get("VIGIE_DEV_STACK"):
-
-    @pytest.fixture(scope="session")
-    def stack() -> Iterator[Stack]:
-        env = dict(
-            line.split("=", 1)
-            for line in Path(os.environ["VIGIE_DEV_STACK"]).read_text().splitlines()
-            if "=" in line
-        )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")} | env
-        api = int(env["VIGIE_API_URL"].rsplit(":", 1)[1])
-        ports = Ports(
-            rasa=int(env["VIGIE_RASA_URL"].rsplit(":", 1)[1]),
-            actions=int(env["VIGIE_ACTION_URL"].rsplit(":", 1)[1]),
-            api=api,
-        )
-        running = Stack(ports=ports, var_dir=Path(env["VIGIE_VAR_DIR"]), env=env, processes={})
-        running.start("api")
-        running.wait_ready(["api"])
-        yield running
-        running.stop("api")
-# DEV-ONLY-END

@@ -605,6 +605,21 @@ def test_start_with_the_api_down_says_so_and_still_greets(
     assert greeting.text == "salut"
 
 
+def test_an_erasure_the_api_cannot_do_is_said_honestly(
+    start_bridge: BridgeFactory, bot_api: FakeBotApi, rasa: StubRasa
+) -> None:
+    rasa.script = lambda _s, _m: (
+        200,
+        [{"text": "🧹 C'est fait"}, {"custom": {"type": "forget"}}],
+        0.0,
+    )
+    bridge = start_bridge()  # the API is unreachable here
+    bot_api.inject(tg.text(LEARNER, "oui"))
+    bot_api.wait_sent(LEARNER, 2, timeout=20)
+    assert bot_api.texts(LEARNER) == ["🧹 C'est fait", MESSAGES("erase_failed")]
+    assert bridge.running
+
+
 # ----- privacy of the logs ----------------------------------------------------------------------
 def test_logs_carry_neither_text_nor_telegram_ids_nor_the_token(
     start_bridge: BridgeFactory,

@@ -214,11 +214,6 @@ def test_a_whole_scenario_by_buttons_and_typed_answers_then_oubli(
     assert "scénarios terminés : 0" in texts(learner.say("/progres"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no API-side erasure yet: forget_me only clears the action server's outbox, "
-    "the learner row and stored progress events stay in the API database",
-)
 def test_oubli_erases_the_learner_from_the_database(stack: Stack, learner: Learner) -> None:
     code = "OUBLI" + datetime.now(UTC).strftime("%H%M%S%f")[:9]
     with sqlite3.connect(stack.var_dir / "vigie.db") as db:
@@ -231,18 +226,16 @@ def test_oubli_erases_the_learner_from_the_database(stack: Stack, learner: Learn
     learner.press("✅ Fiable")
     learner.press("4 ·")
     sql = "SELECT COUNT(*) FROM progress_events WHERE learner_id = ?"
-    assert wait_for(lambda: query(stack, sql, learner.pseudonym)[0][0] > 0)
+    scored = sql + " AND type = 'step_scored'"
+    assert wait_for(lambda: query(stack, scored, learner.pseudonym)[0][0] > 0)
     assert titles(learner.say("/oubli")) == ["Oui, tout effacer", "Non, garder"]
     assert "🧹" in texts(learner.press("Oui, tout effacer"))
     learner_rows = "SELECT COUNT(*) FROM learners WHERE id = ?"
-
-    def erased() -> bool:
-        return (
-            query(stack, sql, learner.pseudonym)[0][0] == 0
-            and query(stack, learner_rows, learner.pseudonym)[0][0] == 0
-        )
-
-    assert wait_for(erased, timeout=30)
+    assert query(stack, sql, learner.pseudonym)[0][0] == 0
+    assert query(stack, learner_rows, learner.pseudonym)[0][0] == 0
+    with sqlite3.connect(stack.var_dir / "rasa_tracker.db") as tracker:
+        conversation = "SELECT COUNT(*) FROM events WHERE sender_id = ?"
+        assert tracker.execute(conversation, (learner.pseudonym,)).fetchone()[0] == 0
 
 
 @pytest.mark.xfail(

@@ -1,4 +1,4 @@
-"""`POST /api/v1/learners/join`, and `/start CODE` joining a class through the real API.
+"""`POST /api/v1/learners/join` and `/start CODE`, and `/oubli` erasing through the real API.
 
 The API runs for real (Alembic-migrated SQLite) — in-process for the endpoint's contract, and
 over HTTP on a free port when the bridge calls it. Rasa is the stand-in here; the integration
@@ -179,3 +179,31 @@ def test_start_with_an_unknown_class_code_says_so_then_greets(
     assert note.text == MESSAGES("class_unknown")
     assert greeting.text == "salut"
     assert class_of(app, learner_id("telegram", "5", bridge.settings.secret("pepper"))) is None
+
+
+def test_a_confirmed_oubli_erases_the_learner_through_the_api(
+    start_bridge: BridgeFactory,
+    bot_api: FakeBotApi,
+    rasa: StubRasa,
+    live_api: tuple[str, object],
+    api_settings: ApiSettings,
+) -> None:
+    def conversation(_sender: str, message: str) -> tuple[int, list, float]:
+        if message == "oui, efface tout":
+            return 200, [{"text": "🧹 C'est fait"}, {"custom": {"type": "forget"}}], 0.0
+        return 200, [{"text": message}], 0.0
+
+    rasa.script = conversation
+    url, app = live_api
+    bridge = start_bridge(api_url=url, var_dir=api_settings.var_dir)
+    user_id = 4040
+    learner = learner_id("telegram", str(user_id), bridge.settings.secret("pepper"))
+    bot_api.inject(tg.text(user_id, f"/start {CODE}"))
+    bot_api.wait_sent(user_id, 2)
+    assert class_of(app, learner) == CODE
+    bot_api.inject(tg.text(user_id, "oui, efface tout"))
+    assert bot_api.wait_sent(user_id, 3)[2].text == "🧹 C'est fait"
+    bot_api.wait_quiet()
+    assert bot_api.texts(user_id)[2:] == ["🧹 C'est fait"]  # the marker is not shown
+    with app.state.session_factory() as session:  # type: ignore[attr-defined]
+        assert session.get(Learner, learner) is None

@@ -164,6 +164,29 @@ def test_typed_confidence_words_are_understood(engine: Engine) -> None:
     assert scored.events[0].fields["confidence"] == 3
 
 
+@pytest.mark.parametrize(
+    ("turn", "expected"),
+    [
+        (Turn("choose_option", "3", entities={"choice": "c"}), 3),
+        (Turn("answer_unsure", "pas sûr du tout"), 1),
+        (Turn("answer_unsure", "jsp"), 1),
+        (Turn("nlu_fallback", "grave sûr"), 4),
+    ],
+)
+def test_typed_confidence_beats_the_nlu_reading(engine: Engine, turn: Turn, expected: int) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (_, scored) = play(engine, state, Turn("answer_false", "fake"), turn)
+    assert scored.events[0].fields["confidence"] == expected
+
+
+def test_changing_the_verdict_at_the_confidence_question(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, _ = play(
+        engine, state, Turn("answer_false", "fake"), Turn("answer_true", "non en fait c vrai")
+    )
+    assert state.phase is Phase.CONFIDENCE and state.verdict == "true"
+
+
 def test_unsure_verdict_skips_confidence_and_gets_honesty_credit(engine: Engine) -> None:
     state = started(engine, scenario_with(OpenStep))
     state, (outcome,) = play(engine, state, Turn("answer_unsure", "jsp"))
