@@ -80,5 +80,16 @@ bench: setup system-deps ## floor vs Vigie at 1/10/50 learners + scaled mode, in
 run-scaled: setup model system-deps ## 2 Rasa, 2 actions, 2 API behind nginx on PostgreSQL + Redis (Ctrl-C stops all)
 	$(PY) -m vigie.scaled run
 
+# ----- trust under load and bad input (docs/reliability.md) ------------------------------------
+.PHONY: load fuzz
+LOAD_ARGS ?= --learners 200 --duration 300
+FUZZ_ARGS ?= --messages 10000
+
+load: setup model ## 200 learners × 5 min through /chat on its own stack; 0 errors, 0 lost events (LOAD_ARGS=…)
+	$(PY) -m bench.load $(LOAD_ARGS)
+
+fuzz: setup model ## 10,000 random messages through /chat: no 5xx, every reply well formed (FUZZ_ARGS=…)
+	$(PY) -m bench.fuzz $(FUZZ_ARGS)
+
 clean: ## remove models and runtime state (keeps the environments)
 	rm -rf models var

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from api import classes, dashboard_session
 from api.chat_sessions import SessionSigner
 from api.models import Classroom, Educator
-from api.rasa_client import RasaClient
 from api.security.rate_limit import LoginLimiter
 from api.security.tokens import (
     BEARER_SALT,
@@ -30,6 +29,7 @@ from api.security.tokens import (
 )
 from api.settings import ApiSettings
 from scenarios.loader import Catalogue
+from vigie.rasa_rest import RasaRestClient
 
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_rasa(request: Request) -> RasaClient:
+def get_rasa(request: Request) -> RasaRestClient:
     return request.app.state.rasa
 
 
@@ -61,7 +61,7 @@ def get_catalogue(request: Request) -> Catalogue:
 
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
-RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+RasaDep = Annotated[RasaRestClient, Depends(get_rasa)]
 SignerDep = Annotated[SessionSigner, Depends(get_signer)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 TrackerDep = Annotated[Engine, Depends(get_tracker)]

@@ -19,11 +19,11 @@ from fastapi.staticfiles import StaticFiles
 from api.chat_sessions import SessionSigner
 from api.cors import ChatCORSMiddleware
 from api.db import make_engine, session_factory
-from api.rasa_client import RasaClient
 from api.routes import api_router
 from api.security_headers import SecurityHeadersMiddleware
 from api.settings import ApiSettings, get_settings
 from scenarios.loader import IMAGES_DIR, default_catalogue
+from vigie.rasa_rest import RasaRestClient
 from vigie.scrub import install_log_scrubber
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,7 +49,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         timeout = httpx.Timeout(settings.rasa_timeout_seconds, connect=2.0)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
-            app.state.rasa = RasaClient(client, settings.rasa_url, settings.rasa_connect_retries)
+            app.state.rasa = RasaRestClient(
+                client, settings.rasa_url, settings.rasa_connect_retries
+            )
             yield
         engine.dispose()
 

@@ -382,6 +382,7 @@ async def run_fuzz(
 
 
 def main(argv: list[str] | None = None) -> int:
+    import shutil
     import sys
     import tempfile
     from pathlib import Path
@@ -418,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         if stack is not None:
             for process in list(stack.processes.values()):
                 process.stop()
+            shutil.rmtree(stack.var_dir, ignore_errors=True)
     figures = result.as_dict() | {"kinds": dict(result.kinds), "alive": alive and healthy}
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     for problem in result.problems[:30]:

@@ -37,6 +37,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per reply, per process
 
     @property
     def ok(self) -> int:
@@ -65,6 +66,7 @@ class Result:
             "p50_ms": round(1000 * self.percentile(50)),
             "p95_ms": round(1000 * self.percentile(95)),
             "p99_ms": round(1000 * self.percentile(99)),
+            "cpu_ms_per_reply": {name: round(ms, 1) for name, ms in self.cpu_ms.items()},
         }
 
 
@@ -333,6 +335,7 @@ def report(result: Result, counted: Tally) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
+    import shutil
     import sys
     import tempfile
     from pathlib import Path
@@ -381,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for process in list(stack.processes.values()):
             process.stop()
+        shutil.rmtree(var_dir, ignore_errors=True)
     print(report(result, counted))
     if args.json:
         figures = result.as_dict() | counted.as_dict() | {"think_s": list(args.think)}

@@ -6,12 +6,14 @@ A process's figure is the sum over its tree (Sanic and uvicorn may run worker ch
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-PAGE_KIB = 4
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:
@@ -47,6 +49,19 @@ def rss_kib(pid: int) -> int:
     except OSError:
         return 0
     return int(fields[1]) * PAGE_KIB
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    return sum(cpu_seconds(p) for p in tree(pid))
 
 
 def tree_rss_kib(pid: int) -> int:

@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 from bench.load import FloorLearner, Result, VigieLearner, run_load, vigie_plans
-from bench.procs import RssSampler, cmdline, tree
+from bench.procs import RssSampler, cmdline, tree, tree_cpu_seconds
 from vigie.services import free_port
 from vigie.settings import PROJECT_ROOT
 
@@ -262,16 +262,29 @@ def vigie_training() -> dict[str, object]:
 
 
 def load_levels(
-    label: str, make_learners, levels: dict[int, float], max_messages: int
+    label: str,
+    make_learners,
+    levels: dict[int, float],
+    max_messages: int,
+    processes: dict[str, int],
 ) -> list[Result]:
+    """Each level in turn; also the CPU time each process spent per reply during it."""
     results = []
     for count, seconds in levels.items():
         learners = make_learners(count)
+        before = {name: tree_cpu_seconds(pid) for name, pid in processes.items()}
         result = asyncio.run(run_load(label, learners, seconds, max_messages))
+        if result.ok:
+            result.cpu_ms = {
+                name: 1000 * (tree_cpu_seconds(pid) - before[name]) / result.ok
+                for name, pid in processes.items()
+            }
         print(
             f"bench: {label:<7} {count:>3} learners: {result.throughput:6.1f} msg/s  "
             f"p50 {1000 * result.percentile(50):6.0f} ms  p95 {1000 * result.percentile(95):6.0f}"
-            f" ms  p99 {1000 * result.percentile(99):6.0f} ms  errors {result.errors}",
+            f" ms  p99 {1000 * result.percentile(99):6.0f} ms  errors {result.errors}  "
+            + "CPU ms/reply "
+            + " ".join(f"{name} {ms:.0f}" for name, ms in sorted(result.cpu_ms.items())),
             flush=True,
         )
         results.append(result)
@@ -300,8 +313,9 @@ def bench_floor(durations: Durations) -> dict:
                 return [FloorLearner(url, next(counter), SEED) for _ in range(count)]
 
             asyncio.run(run_load("warm-up", learners(2), 20, 16))
-            with RssSampler(lambda: {"rasa": server.popen.pid}) as rss:
-                results = load_levels("floor", learners, durations.per_level, 3000)
+            processes = {"rasa": server.popen.pid}
+            with RssSampler(lambda: processes) as rss:
+                results = load_levels("floor", learners, durations.per_level, 3000, processes)
         finally:
             server.interrupt()
     return {
@@ -360,7 +374,7 @@ def _vigie_load(url: str, root: int, levels: dict[int, float], durations: Durati
     asyncio.run(run_load("warm-up", learners(2), 30, 16))
     processes = find_processes(root, VIGIE_PROCESSES)
     with RssSampler(lambda: processes) as rss:
-        results = load_levels("vigie", learners, levels, durations.max_messages)
+        results = load_levels("vigie", learners, levels, durations.max_messages, processes)
     return results, rss
 
 
@@ -388,7 +402,9 @@ def bench_scaled(durations: Durations) -> dict:
         if postgres:
             processes["postgres"] = postgres
         with RssSampler(lambda: processes) as rss:
-            results = load_levels("scaled", learners, durations.scaled, durations.max_messages)
+            results = load_levels(
+                "scaled", learners, durations.scaled, durations.max_messages, processes
+            )
     finally:
         stack.interrupt(timeout=60)
     return {
@@ -501,6 +517,25 @@ def other_figures(report: dict) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(report: dict) -> str:
+    """CPU milliseconds each process spent per reply: the cost, whatever else the cores run."""
+    rows = [("floor", r) for r in report["floor"]["levels"]]
+    rows += [("Vigie", r) for r in report["vigie"]["levels"]]
+    rows += [("scaled", r) for r in report.get("scaled", {}).get("levels", [])]
+    lines = [
+        "| run | learners | CPU ms per reply, by process (tree) | total |",
+        "|---|---:|---|---:|",
+    ]
+    for label, result in rows:
+        if not result.cpu_ms:
+            continue
+        parts = ", ".join(f"{name} {ms:.0f}" for name, ms in sorted(result.cpu_ms.items()))
+        lines.append(
+            f"| {label} | {result.learners} | {parts} | {sum(result.cpu_ms.values()):.0f} |"
+        )
+    return "\n".join(lines)
+
+
 def render(report: dict, command: str) -> str:
     m = report["machine"]
     return "\n".join(
@@ -517,6 +552,8 @@ def render(report: dict, command: str) -> str:
             table(report),
             "",
             other_figures(report),
+            "",
+            cpu_table(report),
             END,
         ]
     )

@@ -41,13 +41,14 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.messages import Messages
-from bot.rasa import CHANNEL, RasaRelay, RasaUnavailable
 from bot.render import Outgoing, TextOut, plan
 from bot.settings import BotSettings
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
 from vigie.protocol import FORGET, custom_type
 from vigie.pseudonym import learner_id
+from vigie.rasa_rest import RasaRestClient, RasaUnavailable
 
+CHANNEL = "telegram"  # the "<channel>" of the pseudonym (CONTRACTS §6) and Rasa metadata
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -109,7 +110,7 @@ class Bridge:
         self.locks = ChatLocks()
         self.group_notices = OnceSet(settings.max_tracked_chats)
         self._http: httpx.AsyncClient | None = None
-        self._rasa: RasaRelay | None = None
+        self._rasa: RasaRestClient | None = None
         self._background: set[asyncio.Task[Any]] = set()
 
     # ----- lifecycle --------------------------------------------------------------------------
@@ -118,7 +119,7 @@ class Bridge:
         timeout = httpx.Timeout(self.settings.rasa_timeout_seconds, connect=2.0)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
-        self._rasa = RasaRelay(
+        self._rasa = RasaRestClient(
             self._http, self.settings.rasa_url, self.settings.rasa_connect_retries
         )
         commands = [BotCommand(name, text) for name, text in self.messages.commands.items()]
@@ -300,7 +301,7 @@ class Bridge:
         try:
             async with self._typing(context, chat_id):
                 assert self._rasa is not None, "the bridge was not started"
-                replies = await self._rasa.send(turn.learner, message)
+                replies = await self._rasa.send(turn.learner, message, {"channel": CHANNEL})
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for learner %s: %s", short(turn.learner), error)
             await self._say(context, chat_id, self.messages("unavailable"))

@@ -13,9 +13,9 @@ from api import learners, retention
 from api.chat_sessions import CHANNEL, InvalidSession
 from api.deps import RasaDep, SessionDep, SettingsDep, SignerDep, TrackerDep
 from api.messages import bot_message
-from api.rasa_client import RasaUnavailable
 from api.schemas import BotMessage, ChatIn, ChatSessionIn, ChatSessionOut
 from vigie.protocol import FORGET, custom_type
+from vigie.rasa_rest import RasaUnavailable
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 

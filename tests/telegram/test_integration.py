@@ -173,12 +173,17 @@ def test_a_whole_scenario_by_buttons_and_typed_answers_then_oubli(
     scenario = default_catalogue().scenarios["annonce_mairie_college"]
     intro = learner.open_scenario(scenario.id)
     assert scenario.item.author in texts(intro)
+    # the item's picture (served by the API on 127.0.0.1) is uploaded, its alt as the caption
+    assert scenario.item.image is not None
+    (photo,) = [call for call in intro if call.method == "sendPhoto"]
+    assert scenario.item.image.alt in photo.params["caption"]
+    assert next(iter(photo.files.values())).startswith(b"\x89PNG")
     typed_choice = False
     for step in scenario.steps:
         if isinstance(step, VerdictStep):
             replies = learner.press("✅ Fiable" if scenario.item.reliable else "❌ Pas fiable")
             assert titles(replies)[:1] == ["1 · pas du tout"]
-            replies = learner.press("4 ·")  # confidence (typed digits: see the xfail below)
+            replies = learner.press("4 ·")  # confidence by button (typed: tested below)
         elif isinstance(step, ChoiceStep):
             right = next(o.id for o in step.options if o.correct)
             if typed_choice:
@@ -238,12 +243,6 @@ def test_oubli_erases_the_learner_from_the_database(stack: Stack, learner: Learn
         assert tracker.execute(conversation, (learner.pseudonym,)).fetchone()[0] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nlu/intents/choices.yml maps the digit 4 to the entity choice='d' and "
-    "actions/engine.py _answer_confidence reads the entity before the text, so a typed "
-    "confidence digit is not understood (on every channel)",
-)
 def test_a_typed_confidence_digit_is_understood(learner: Learner) -> None:
     learner.open_scenario("annonce_mairie_college")
     learner.press("✅ Fiable")
