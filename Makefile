@@ -55,7 +55,7 @@ test: setup model system-deps ## set up what is missing and run the whole test s
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: $(VENV)/.stamp ## unit tests only (no Rasa server)
-	$(PY) -m pytest -q -m "not integration and not browser"
+	$(PY) -m pytest -q -m "not integration and not browser and not postgres and not scaled"
 
 lint: $(VENV)/.stamp ## ruff
 	$(VENV)/bin/ruff check .
