@@ -197,6 +197,9 @@ def scaled_env(settings: VigieSettings, ports: ScaledPorts) -> dict[str, str]:
     return shared_env(settings, balanced) | {
         "DATABASE_URL": f"postgresql+psycopg://vigie@127.0.0.1:{ports.postgres}/"
         + PROGRESS_DATABASE,
+        # Erasure on request and retention (API, purge) reach Rasa's tracker store here.
+        "VIGIE_TRACKER_URL": f"postgresql+psycopg://vigie@127.0.0.1:{ports.postgres}/"
+        + TRACKER_DATABASE,
         "VIGIE_TRACKER_PG_HOST": "127.0.0.1",
         "VIGIE_TRACKER_PG_PORT": str(ports.postgres),
         "VIGIE_TRACKER_PG_DB": TRACKER_DATABASE,
