@@ -24,18 +24,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-CRITERIA = (
-    "SOURCE",
-    "LATERAL",
-    "DATE",
-    "IMAGE",
-    "URL",
-    "EVIDENCE",
-    "EXPERT",
-    "EMOTION",
-    "INTENT",
-    "SHARE",
-)
+from scenarios.schema import Criterion
+
+CRITERIA = tuple(criterion.value for criterion in Criterion)
 _DATA_PATH = Path(__file__).with_name("criteria.yml")
 _TEEN_SPEAK_PATH = Path(__file__).resolve().parent.parent / "nlu" / "teen_speak.yml"
 _MODEL = "fr_core_news_sm"

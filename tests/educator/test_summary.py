@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import ApiSettings
+from scenarios.schema import Criterion
 from tests.educator.helpers import CATALOGUE, OTHER_SCENARIO, SCENARIO, known_class, new_class
 from tests.educator.helpers import summary as get_summary
 from tests.support.synthetic import class_history
@@ -55,18 +56,7 @@ def test_every_figure_of_a_known_class(
     assert other["learners_started"] is None and other["mean_score"] is None
 
     criteria = {item["criterion"]: item for item in body["criteria"]}
-    assert list(criteria) == [
-        "SOURCE",
-        "LATERAL",
-        "DATE",
-        "IMAGE",
-        "URL",
-        "EVIDENCE",
-        "EXPERT",
-        "EMOTION",
-        "INTENT",
-        "SHARE",
-    ]
+    assert list(criteria) == [criterion.value for criterion in Criterion]
     assert criteria["SOURCE"] | {} == {
         "criterion": "SOURCE",
         "learners": 6,

@@ -16,6 +16,7 @@ from scenarios.loader import default_catalogue
 from tests.play import choose, right_answers, scores, texts
 from tests.scaled.conftest import ScaledStack
 from tests.scaled.helpers import new_learner, rest, wait_for
+from vigie.launcher import TRACKER_DATABASE
 from vigie.rasa_rest import SENDER_HEADER
 
 pytestmark = [pytest.mark.integration, pytest.mark.scaled]
@@ -133,6 +134,26 @@ def test_web_chat_through_nginx_and_both_api_processes(scaled: ScaledStack) -> N
     # The session row (written by whichever API process answered) is in PostgreSQL too.
     (learner,) = {learner for learner, _ in rows}
     assert scaled.progress_rows(f"SELECT count(*) FROM learners WHERE id = '{learner}'") == [["1"]]
+
+
+def test_erasure_reaches_the_shared_tracker_store(scaled: ScaledStack) -> None:
+    """Forgetting a learner deletes their conversation from PostgreSQL (VIGIE_TRACKER_URL),
+    whichever API process answers, and both replicas then see an empty conversation."""
+    learner = new_learner()
+    rest(scaled.rasa(0), learner, "salut")
+    rest(scaled.rasa(1), learner, choose("surprise"))
+    assert len(tracker(scaled, 0, learner)["events"]) > 4
+    token = scaled.infra.settings().secret("ingest_token")
+    response = httpx.post(
+        f"{scaled.front}/api/v1/learners/{learner}/erase",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["conversation_events"] > 4
+    assert scaled.infra.postgres.query(
+        TRACKER_DATABASE, f"SELECT count(*) FROM events WHERE sender_id = '{learner}'"
+    ) == [["0"]]
 
 
 def test_simultaneous_messages_of_one_learner_are_all_kept(scaled: ScaledStack) -> None:
