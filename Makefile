@@ -64,6 +64,14 @@ lint: $(VENV)/.stamp ## ruff
 eval-scoring: $(VENV)/.stamp ## criteria detection figures on tests/scoring/dev.yml
 	$(PY) -m actions.evaluate_scoring tests/scoring/dev.yml
 
+eval-nlu: $(MODEL) ## NLU on tests/nlu/dev.yml: accuracy, macro-F1, per intent, distress, fallback
+	PYTHONWARNINGS=ignore $(RASA_ENV) $(RASA_VENV)/bin/python tests/nlu/evaluate.py \
+	  --model $(MODEL) --nlu tests/nlu/dev.yml --sweep
+
+.PHONY: bench-nlu
+bench-nlu: $(MODEL) $(VENV)/.stamp ## NLU cost: forced full training time, server start, /model/parse latency
+	$(PY) -m bench.nlu_latency --model $(MODEL) --train
+
 .PHONY: images
 images: $(VENV)/.stamp system-deps ## redraw the scenario item images (scenarios/images/) from the catalogue
 	$(PY) -m scenarios.render

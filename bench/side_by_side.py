@@ -235,6 +235,7 @@ def floor_model() -> tuple[Path, float, bool]:
     if model.exists() and timing.exists():
         return model, json.loads(timing.read_text())["train_seconds"], True
     CACHE.mkdir(parents=True, exist_ok=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
     print("bench: training the floor (the `rasa init` starter bot), once …", flush=True)
     with tempfile.TemporaryDirectory(prefix="vigie-floor-") as work:
         start = time.perf_counter()

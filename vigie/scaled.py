@@ -141,6 +141,35 @@ def run(ports: ScaledPorts, model_dir: Path, keep: bool = False) -> int:
             infra.remove()
 
 
+def services(ports: ScaledPorts, keep: bool = False) -> int:
+    """Only PostgreSQL, Redis and nginx (throw-away), printing the replicas' environment as
+    shell `export` lines; Ctrl-C stops them and deletes their data."""
+    import shlex
+
+    infra = ScaledInfra(Path(tempfile.mkdtemp(prefix="vigie-scaled-")), ports)
+    try:
+        infra.start()
+        secrets_file = shlex.quote(str(infra.settings().secrets_file))
+        for key, value in sorted(infra.env().items()):
+            if key == "VIGIE_RASA_TOKEN":  # never print a secret: read it from the file
+                read = "import json,sys; print(json.load(open(sys.argv[1]))['rasa_token'])"
+                print(f'export {key}="$(python3 -c {shlex.quote(read)} {secrets_file})"')
+            else:
+                print(f"export {key}={shlex.quote(value)}")
+        print(
+            f"# data in {infra.root}; nginx front http://127.0.0.1:{ports.front}/ → API ports "
+            f"{list(ports.api)}, Rasa {list(ports.rasa)}, actions {list(ports.actions)}. "
+            "Ctrl-C stops PostgreSQL, Redis and nginx.",
+            flush=True,
+        )
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        return 0
+    finally:
+        infra.stop()
+        if not keep:
+            infra.remove()
+
+
 def _base_env() -> dict[str, str]:
     import os
 
@@ -175,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     run_parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "vigie.tar.gz"))
     run_parser.add_argument("--keep", action="store_true", help="keep the data dir on exit")
+    only = commands.add_parser("services", help="only PostgreSQL, Redis, nginx; print the env")
+    only.add_argument("--front-port", type=int, default=defaults.front)
+    only.add_argument("--free-ports", action="store_true", help="free loopback ports")
+    only.add_argument("--keep", action="store_true", help="keep the data dir on exit")
     ready = commands.add_parser("wait-ready", help="(internal) wait for every health check")
     ready.add_argument("--urls", required=True)
     ready.add_argument("--front", type=int, required=True)
@@ -182,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "wait-ready":
         return _wait_ready(json.loads(args.urls), args.front, args.timeout)
+    if args.command == "services":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        chosen = free_scaled_ports() if args.free_ports else ScaledPorts(front=args.front_port)
+        return services(chosen, keep=args.keep)
     if args.command is None:
         args = run_parser.parse_args([])
     ports = free_scaled_ports() if args.free_ports else ScaledPorts(front=args.front_port)

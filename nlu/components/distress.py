@@ -79,8 +79,7 @@ def load(path: Path = DATA_PATH) -> _Patterns:
         macros[str(name)] = _expand(value, macros)  # a macro may use the ones above it
 
     neutralise = tuple(
-        _compile(p, macros, f"neutralise[{i}]")
-        for i, p in enumerate(raw.get("neutralise") or [])
+        _compile(p, macros, f"neutralise[{i}]") for i, p in enumerate(raw.get("neutralise") or [])
     )
     categories = raw.get("patterns")
     if not isinstance(categories, dict) or not categories:

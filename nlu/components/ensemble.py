@@ -39,7 +39,10 @@ def _ranking(message: Message) -> list[dict[str, Any]]:
     if not ranking and message.get(INTENT):
         ranking = [message.get(INTENT)]
     return [
-        {INTENT_NAME_KEY: r[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)}
+        {
+            INTENT_NAME_KEY: r[INTENT_NAME_KEY],
+            PREDICTED_CONFIDENCE_KEY: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+        }
         for r in ranking
         if r and r.get(INTENT_NAME_KEY)
     ]
@@ -129,7 +132,9 @@ class IntentEnsemble(GraphComponent, IntentClassifier):
             length = int(self.component_config.get("ranking_length") or 0)
             message.set(INTENT, dict(combined[0]), add_to_output=True)
             message.set(
-                INTENT_RANKING_KEY, combined[:length] if length > 0 else combined, add_to_output=True
+                INTENT_RANKING_KEY,
+                combined[:length] if length > 0 else combined,
+                add_to_output=True,
             )
             message.data.pop(REMEMBERED_KEY, None)
         return messages

@@ -36,8 +36,17 @@ from rasa.utils.tensorflow.constants import MEAN_POOLING, POOLING
 log = logging.getLogger(__name__)
 MODEL_KEY = "model"
 # Everything but the vocabulary and its vectors is excluded when the spaCy model loads.
-_EXCLUDED_PIPES = ["tok2vec", "morphologizer", "parser", "senter", "attribute_ruler",
-                   "lemmatizer", "ner", "tagger", "trainable_lemmatizer"]
+_EXCLUDED_PIPES = [
+    "tok2vec",
+    "morphologizer",
+    "parser",
+    "senter",
+    "attribute_ruler",
+    "lemmatizer",
+    "ner",
+    "tagger",
+    "trainable_lemmatizer",
+]
 
 
 @cache
@@ -104,7 +113,7 @@ class TeenWordVectorFeaturizer(DenseFeaturizer, GraphComponent):
             from importlib.metadata import version
 
             installed = version(str(config.get(MODEL_KEY, "")).replace("_", "-"))
-        except Exception:  # noqa: BLE001 - unknown package: the name alone is the key
+        except Exception:  # unknown package: the name alone is the key
             installed = "?"
         return hashlib.sha256(f"{config.get(MODEL_KEY)}=={installed}".encode()).hexdigest()
 

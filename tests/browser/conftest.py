@@ -21,22 +21,12 @@ from pathlib import Path
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.conftest import ARTIFACTS, Process, Stack, free_port
 from vigie.launcher import APP_PYTHON, Ports, api_spec
 from vigie.settings import PROJECT_ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SHOTS = ARTIFACTS / "browser"
 DOC_SHOTS = PROJECT_ROOT / "docs" / "screenshots"
 EDUCATOR = ("promeneuse@mdj-vigie.example", "un-mot-de-passe-solide")
@@ -204,17 +194,6 @@ def classroom(stack: Stack, educator: tuple[str, str]) -> CreatedClass:
     )
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps`")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     """Pages in fresh French contexts (a new learner each), closed after the test."""
@@ -241,6 +220,7 @@ def doc_shot(page: Page, name: str) -> None:
 
 def audit(page: Page, name: str, *, context: str | None = None, doc: str | None = None) -> None:
     """axe-core: zero serious or critical violations; screenshots to test-artifacts (and docs)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=context is None)
     if doc:
         doc_shot(page, doc)

@@ -40,7 +40,15 @@ if str(ROOT) not in sys.path:
 
 FALLBACK = "nlu_fallback"
 DISTRESS = "distress"
-SWEEP = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+SWEEP = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8)
+# The engine's navigation intents (actions/engine.py NAVIGATION, copied: this script imports
+# nothing from the app). During an open question the engine obeys one of these only when its
+# NLU confidence reaches NAVIGATION_CONFIDENCE; otherwise the message is scored as an answer.
+NAVIGATION = frozenset(
+    {"ask_hint", "repeat", "skip", "stop", "show_progress", "plain_language", "forget_me"}
+)
+OPEN_ANSWER = "describe_check"
+NAVIGATION_THRESHOLDS = (0.5, 0.6, 0.7, 0.8)
 
 
 def _quiet() -> None:
@@ -51,9 +59,7 @@ def _quiet() -> None:
     try:  # Rasa 3.6 logs every parse through structlog at debug level
         import structlog
 
-        structlog.configure(
-            wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
-        )
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     except ImportError:  # pragma: no cover
         pass
 
@@ -234,10 +240,12 @@ def evaluate(model: Path, nlu: Path, sweep: bool) -> dict[str, Any]:
         "choice_entity_accuracy": sum(choice_ok(r) for r in choice_rows) / max(len(choice_rows), 1),
         "latency_ms": {
             "median": statistics.median(timings),
-            "p95": sorted(timings)[max(int(round(0.95 * len(timings))) - 1, 0)],
+            "p95": sorted(timings)[max(round(0.95 * len(timings)) - 1, 0)],
             "n": len(timings),
         },
         "model_load_seconds": load_seconds,
+        "training_seconds": training_seconds(model),
+        "navigation": [navigation_outcome(rows, t) for t in NAVIGATION_THRESHOLDS],
         "errors": [
             {k: r[k] for k in ("text", "gold", "classifier", "confidence", "final")}
             for r in rows
@@ -245,6 +253,33 @@ def evaluate(model: Path, nlu: Path, sweep: bool) -> dict[str, Any]:
         ],
     }
     return results
+
+
+def training_seconds(model: Path) -> float | None:
+    """Wall time of the last `make model` (the Makefile writes "<start> <end>" next to it)."""
+    stamp = model.with_name(model.name.split(".")[0] + ".train-time")
+    try:
+        start, end = (float(v.replace(",", ".")) for v in stamp.read_text().split()[:2])
+    except (OSError, ValueError):
+        return None
+    return end - start if stamp.stat().st_mtime >= model.stat().st_mtime - 5 else None
+
+
+def navigation_outcome(rows: list[dict[str, Any]], threshold: float) -> dict[str, float]:
+    """At the engine's navigation threshold: navigation obeyed vs open answers hijacked."""
+    nav = [r for r in rows if r["gold"] in NAVIGATION]
+    answers = [r for r in rows if r["gold"] == OPEN_ANSWER]
+    return {
+        "threshold": threshold,
+        "navigation_obeyed": sum(
+            r["final"] == r["gold"] and r["confidence"] >= threshold for r in nav
+        )
+        / max(len(nav), 1),
+        "answers_hijacked": sum(
+            r["final"] in NAVIGATION and r["confidence"] >= threshold for r in answers
+        )
+        / max(len(answers), 1),
+    }
 
 
 # The choice entity may come back as the option letter (synonym) or as typed.
@@ -275,14 +310,17 @@ def print_report(results: dict[str, Any], show_errors: bool) -> None:
     print(f"  choice entity      {results['choice_entity_accuracy']:.3f}")
     print(
         f"  fallback @ {fb['threshold']:.2f} (ambiguity {fb['ambiguity_threshold']:.2f}): "
-        f"{fb['to_fallback']:.1%} to nlu_fallback (of which correct {fb['fallback_of_correct']:.1%}),"
-        f" {fb['accepted_wrong']:.1%} accepted but wrong"
+        f"{fb['to_fallback']:.1%} to nlu_fallback "
+        f"(of which correct {fb['fallback_of_correct']:.1%}), "
+        f"{fb['accepted_wrong']:.1%} accepted but wrong"
     )
     lat = results["latency_ms"]
     print(
         f"  parse latency      median {lat['median']:.1f} ms, p95 {lat['p95']:.1f} ms "
         f"(in-process, {lat['n']} parses; model load {results['model_load_seconds']:.1f} s)"
     )
+    if results["training_seconds"] is not None:
+        print(f"  training time      {results['training_seconds']:.0f} s (last `make model`)")
     print("\n  intent               prec  recall  f1     n   confused with")
     for name, row in sorted(results["per_intent"].items(), key=lambda kv: kv[1]["f1"]):
         confused = ", ".join(f"{k} {v}" for k, v in row["confused_with"].items())
@@ -295,8 +333,15 @@ def print_report(results: dict[str, Any], show_errors: bool) -> None:
         for row in results["fallback_sweep"]:
             print(
                 f"  {row['threshold']:.2f}                 {row['to_fallback']:6.1%}"
-                f"           {row['fallback_of_correct']:6.1%}           {row['accepted_wrong']:6.1%}"
+                f"           {row['fallback_of_correct']:6.1%}"
+                f"           {row['accepted_wrong']:6.1%}"
             )
+    print("\n  open question (engine NAVIGATION_CONFIDENCE): navigation obeyed / answers hijacked")
+    for row in results["navigation"]:
+        print(
+            f"  {row['threshold']:.2f}   {row['navigation_obeyed']:6.1%} of navigation messages, "
+            f"{row['answers_hijacked']:6.1%} of describe_check answers"
+        )
     if results["false_distress"]:
         print("\n  false distress:", *results["false_distress"], sep="\n    ")
     if show_errors:

@@ -54,9 +54,11 @@ class ScaledStack:
     def start(self, name: str) -> None:
         spec = self.specs[name]
         log = (ARTIFACTS / f"scaled-{name}.log").open("ab")
+        # Own session: when its worker is slow to start, Sanic's worker manager SIGKILLs its
+        # whole process group (sanic/worker/manager.py: os.killpg) — that must not be pytest's.
         self.processes[name] = subprocess.Popen(
             spec.args, cwd=PROJECT_ROOT, env=self.env | spec.env, stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 
     def kill(self, name: str) -> None:
@@ -110,8 +112,15 @@ def scaled() -> Iterator[ScaledStack]:
         infra.start()
         specs = {spec.name: spec for spec in scaled_specs(infra.settings(), infra.ports, MODEL)}
         stack = ScaledStack(infra, specs, base | infra.env())
-        for name in specs:
+        # Action servers and APIs first: under load, Sanic gives a worker 30 s to come up, and
+        # two Rasa replicas loading TensorFlow at the same time would starve it.
+        light = [name for name in specs if not name.startswith("rasa-")]
+        for name in light:
             stack.start(name)
+        stack.wait_ready([name for name in scaled_health_urls(infra.ports) if name in light])
+        for name in specs:
+            if name.startswith("rasa-"):
+                stack.start(name)
         stack.wait_ready(list(scaled_health_urls(infra.ports)))
         yield stack
     finally:

@@ -1,4 +1,4 @@
-"""Tests of the distress safety net's matcher (nlu/components/distress.py, nlu/distress_patterns.yml).
+"""Tests of the distress safety net's matcher (nlu/components/distress.py and its data).
 
 Pure function tests in the application environment: no Rasa, no network. The phrases below were
 written for these tests (not copied from tests/nlu/dev.yml, which stays a measurement set).
@@ -160,7 +160,9 @@ def _examples(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-TRAINING = [ex for path in sorted((ROOT / "nlu" / "intents").glob("*.yml")) for ex in _examples(path)]
+TRAINING = [
+    ex for path in sorted((ROOT / "nlu" / "intents").glob("*.yml")) for ex in _examples(path)
+]
 
 
 @pytest.mark.parametrize("text", DISTRESS)

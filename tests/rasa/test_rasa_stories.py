@@ -1,0 +1,51 @@
+"""Rasa test stories (tests/stories/) against the trained model, run in the Rasa environment.
+
+`rasa test core --e2e` replays every story: each `user:` text is parsed by the model's NLU (the
+intent and the `choice` entity must be the ones written in the story) and every action must be
+the one the rules predict. Distress must interrupt any flow; fallbacks, small talk, insults and
+privacy questions must keep the learner's place (the engine itself is tested in tests/unit).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vigie.launcher import RASA_BIN
+from vigie.settings import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "vigie.tar.gz"
+STORIES = PROJECT_ROOT / "tests" / "stories"
+
+
+def test_test_stories_pass_with_the_trained_model(tmp_path: Path) -> None:
+    if not MODEL.exists():
+        pytest.skip("models/vigie.tar.gz is missing: run `make model` first")
+    result = subprocess.run(
+        [
+            str(RASA_BIN),
+            "test",
+            "core",
+            "--model",
+            str(MODEL),
+            "--stories",
+            str(STORIES),
+            "--e2e",
+            "--fail-on-prediction-errors",
+            "--out",
+            str(tmp_path / "results"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=os.environ | {"SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    output = result.stdout[-6000:] + result.stderr[-6000:]
+    assert result.returncode == 0, output
+    failed = tmp_path / "results" / "failed_test_stories.yml"
+    if failed.exists():
+        assert "story:" not in failed.read_text(encoding="utf-8"), failed.read_text()
