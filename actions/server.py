@@ -51,8 +51,9 @@ def main(argv: list[str] | None = None) -> None:
     executor.register_package(ACTIONS_MODULE)
     loader = AppLoader(factory=partial(secured_app, executor, get_settings().secret("rasa_token")))
     app = loader.load()
-    app.prepare(host=args.host, port=args.port, workers=1, access_log=False)
-    Sanic.serve(primary=app, app_loader=loader)
+    # One process, no Sanic manager: stopping it can never leave an orphaned worker behind.
+    app.prepare(host=args.host, port=args.port, single_process=True, access_log=False)
+    Sanic.serve_single(primary=app)
 
 
 if __name__ == "__main__":
