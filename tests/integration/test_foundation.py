@@ -36,7 +36,7 @@ def stored_events(stack: Stack) -> list[tuple]:
         ).fetchall()
 
 
-def wait_for(predicate, timeout: float = 15.0):
+def wait_for(predicate, timeout: float = 60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import json
 import logging
 import os
@@ -173,12 +175,16 @@ def fallback_outcome(
 
 def evaluate(model: Path, nlu: Path, sweep: bool) -> dict[str, Any]:
     _quiet()
-    from rasa.core.agent import Agent
+    # Rasa, TensorFlow and their dependencies print deprecation noise while importing and
+    # loading; an error still raises (and is shown) once out of the block.
+    with contextlib.redirect_stderr(io.StringIO()):
+        from rasa.core.agent import Agent
 
-    examples = load_examples(nlu)
-    load_start = time.perf_counter()
-    agent = Agent.load(str(model))
-    load_seconds = time.perf_counter() - load_start
+        _quiet()
+        examples = load_examples(nlu)
+        load_start = time.perf_counter()
+        agent = Agent.load(str(model))
+        load_seconds = time.perf_counter() - load_start
     parsed, timings = asyncio.run(parse_all(agent, [e["text"] for e in examples]))
     threshold, ambiguity = fallback_config(agent)
 
@@ -360,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     _quiet()
-    _load_synonyms()
+    with contextlib.redirect_stderr(io.StringIO()):
+        _load_synonyms()
     results = evaluate(args.model, args.nlu, args.sweep)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
