@@ -47,10 +47,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_log_scrubber()
         timeout = httpx.Timeout(settings.rasa_timeout_seconds, connect=2.0)
-        # At most 16 messages in Rasa at once per API process; the rest wait their turn here,
-        # first come first served. Rasa works on every request it holds in parallel, so
-        # 50 at once made a class's first messages wait up to 17 s (docs/benchmarks.md).
-        limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
             app.state.rasa = RasaRestClient(
                 client, settings.rasa_url, settings.rasa_connect_retries

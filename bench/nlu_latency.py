@@ -91,9 +91,14 @@ def _measure(
     model: Path, texts: list[str], timeout: float, log: Any, log_path: Path
 ) -> dict[str, float]:
     port = free_port()
+    # No action server, tracker store or channel: only the NLU endpoint is measured.
+    endpoints = log_path.with_name("endpoints.yml")
+    endpoints.write_text("# NLU only\n", encoding="utf-8")
+    credentials = log_path.with_name("credentials.yml")
+    credentials.write_text("rest:\n", encoding="utf-8")
     server = subprocess.Popen(
         [str(RASA), "run", "--enable-api", "--model", str(model), "--interface", "127.0.0.1",
-         "--port", str(port)],
+         "--port", str(port), "--endpoints", str(endpoints), "--credentials", str(credentials)],
         cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -132,12 +137,21 @@ def _measure(
             "rss_mib": rss_mib(server.pid) or float("nan"),
         }
     finally:
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server's process group (this script started it in its own session)."""
+    if server.poll() is not None:
+        return
+    try:
         os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        server.wait(timeout=30)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,12 @@ class RasaRestClient:
         rasa_url: str,
         connect_retries: int,
         retry_delay: float = 0.3,
+        max_in_flight: int = 32,
     ) -> None:
+        # At most `max_in_flight` messages in Rasa at once from this process; the others wait
+        # here, first come first served. Rasa works on every request it holds at the same time,
+        # so 50 at once made a class's first messages wait up to 17 s (docs/benchmarks.md).
+        self._gate = asyncio.Semaphore(max_in_flight)
         self._client = client
         self._url = rasa_url.rstrip("/") + REST_WEBHOOK
         self._retries = connect_retries
@@ -55,7 +60,8 @@ class RasaRestClient:
         if RASA_CONTROL.match(message):
             message = message.lstrip()[1:]
         payload = {"sender": sender, "message": message, "metadata": metadata}
-        response = await self._post(payload, sender)
+        async with self._gate:
+            response = await self._post(payload, sender)
         if response.status_code != 200:
             log.warning("Rasa answered HTTP %s", response.status_code)
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")

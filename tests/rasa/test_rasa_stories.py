@@ -2,13 +2,15 @@
 
 `rasa test core --e2e` replays every story: each `user:` text is parsed by the model's NLU (the
 intent and the `choice` entity must be the ones written in the story) and every action must be
-the one the rules predict. Distress must interrupt any flow; fallbacks, small talk, insults and
-privacy questions must keep the learner's place (the engine itself is tested in tests/unit).
+the one the rules predict (Rasa only reads test stories from files named test_*.yml). Distress
+must interrupt any flow; fallbacks, small talk, insults and privacy questions must keep the
+learner's place (the engine itself is tested in tests/unit).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -46,6 +48,13 @@ def test_test_stories_pass_with_the_trained_model(tmp_path: Path) -> None:
     )
     output = result.stdout[-6000:] + result.stderr[-6000:]
     assert result.returncode == 0, output
+    # Rasa reads test stories only from files named test_*.yml: make sure none was skipped.
+    expected = sum(
+        path.read_text(encoding="utf-8").count("- story:") for path in STORIES.glob("*.yml")
+    )
+    assert all(path.name.startswith("test_") for path in STORIES.glob("*.yml"))
+    evaluated = re.search(r"Evaluating (\d+) stories", result.stdout + result.stderr)
+    assert evaluated and int(evaluated.group(1)) == expected >= 20, output
     failed = tmp_path / "results" / "failed_test_stories.yml"
     if failed.exists():
         assert "story:" not in failed.read_text(encoding="utf-8"), failed.read_text()
