@@ -76,6 +76,7 @@ class Stack:
             env=self.env | spec.env,
             stdout=handle,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # a child's own group: nothing it signals can hit pytest
         )
         self.processes[name] = Process(name, popen, log)
 
