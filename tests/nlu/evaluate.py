@@ -326,7 +326,10 @@ def print_report(results: dict[str, Any], show_errors: bool) -> None:
         f"(in-process, {lat['n']} parses; model load {results['model_load_seconds']:.1f} s)"
     )
     if results["training_seconds"] is not None:
-        print(f"  training time      {results['training_seconds']:.0f} s (last `make model`)")
+        print(
+            f"  training time      {results['training_seconds']:.0f} s (last `make model`; Rasa's"
+            " training cache may reuse components — `make bench-nlu` times a forced one)"
+        )
     print("\n  intent               prec  recall  f1     n   confused with")
     for name, row in sorted(results["per_intent"].items(), key=lambda kv: kv[1]["f1"]):
         confused = ", ".join(f"{k} {v}" for k, v in row["confused_with"].items())

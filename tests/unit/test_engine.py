@@ -232,7 +232,7 @@ def test_navigation_intent_with_low_confidence_in_open_step_is_an_answer(engine:
     scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
     state = started(engine, scenario.id)
     state.step = next(i for i, s in enumerate(scenario.steps) if isinstance(s, OpenStep))
-    _, (outcome,) = play(engine, state, Turn("skip", "je chercherais SOURCE", confidence=0.5))
+    _, (outcome,) = play(engine, state, Turn("skip", "je chercherais SOURCE", confidence=0.3))
     assert score_of(outcome)["step"] == scenario.steps[state.step].id
 
 
