@@ -471,6 +471,10 @@ class Engine:
         scenario = self._scenario(state)
         step = self._current_step(state)
         assert scenario is not None and isinstance(step, OpenStep)
+        if not any(ch.isalnum() for ch in turn.text):
+            # "…", "🤷" or an invisible message is not an answer: ask again, score nothing
+            self._not_understood(out, "utter_answer_open_help")
+            return
         state.fallbacks = 0
         found = set(self.detect(turn.text))
         expected = set(step.expected)

@@ -210,3 +210,22 @@ def get_dashboard_user(
 
 
 DashboardUserDep = Annotated[DashboardUser, Depends(get_dashboard_user)]
+
+
+class DashboardClassNotFound(Exception):
+    """A dashboard page asked for a class its educator does not own (or that does not exist)."""
+
+    def __init__(self, user: DashboardUser) -> None:
+        super().__init__("class not found")
+        self.user = user
+
+
+def get_dashboard_class(code: str, user: DashboardUserDep, session: SessionDep) -> Classroom:
+    """The signed-in educator's class; anyone else's is the same 404 page as a missing one."""
+    classroom = classes.get_owned(session, educator_id=user.educator.id, code=code)
+    if classroom is None:
+        raise DashboardClassNotFound(user)
+    return classroom
+
+
+DashboardClassDep = Annotated[Classroom, Depends(get_dashboard_class)]

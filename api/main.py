@@ -19,7 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from api.chat_sessions import SessionSigner
 from api.cors import ChatCORSMiddleware
 from api.db import make_engine, session_factory
-from api.routes import api_router
+from api.deps import DashboardClassNotFound
+from api.routes import api_router, dashboard
 from api.security_headers import SecurityHeadersMiddleware
 from api.settings import ApiSettings, get_settings
 from scenarios.loader import IMAGES_DIR, default_catalogue
@@ -71,6 +72,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             content={"detail": "Requête invalide.", "errors": _validation_message(error)},
         )
 
+    app.add_exception_handler(DashboardClassNotFound, dashboard.not_found_page)
     app.add_middleware(ChatCORSMiddleware, origins=list(settings.cors_origins))
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.include_router(api_router)

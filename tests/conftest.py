@@ -150,9 +150,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, one per session: Playwright's sync API allows one driver at a time."""
+    """Debian's Chromium, one per test module.
+
+    Playwright's sync API allows one driver at a time and marks its event loop as running in the
+    main thread while it lives, so it must be stopped before later modules call `asyncio.run`.
+    """
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():

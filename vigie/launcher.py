@@ -57,8 +57,8 @@ def _rasa_spec(
             str(RASA_BIN),
             "run",
             "--enable-api",
-            "--auth-token",
-            settings.secret("rasa_token"),
+            # One argument: a random token may start with "-", which argparse takes for an option.
+            f"--auth-token={settings.secret('rasa_token')}",
             "--interface",
             "127.0.0.1",
             "--port",

@@ -13,8 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import NoMatchFound
 
 from api import class_views, classes, rendering
-from api.deps import CatalogueDep, DashboardUserDep, SessionDep, SettingsDep
-from api.models import Classroom
+from api.deps import (
+    CatalogueDep,
+    DashboardClassDep,
+    DashboardClassNotFound,
+    DashboardUserDep,
+    SessionDep,
+    SettingsDep,
+)
 from api.security import csrf
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -47,14 +53,12 @@ def _class_list(
     )
 
 
-def _not_found(request: Request, user: DashboardUserDep) -> HTMLResponse:
+def not_found_page(request: Request, error: Exception) -> HTMLResponse:
+    """The 404 page for DashboardClassNotFound (registered on the app in api/main.py)."""
+    assert isinstance(error, DashboardClassNotFound)
     return rendering.page(
-        request, "error.html", {"user": user, "error": "not_found"}, status_code=404
+        request, "error.html", {"user": error.user, "error": "not_found"}, status_code=404
     )
-
-
-def _owned(session: SessionDep, user: DashboardUserDep, code: str) -> Classroom | None:
-    return classes.get_owned(session, educator_id=user.educator.id, code=code)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -89,17 +93,14 @@ def create_class(
 
 @router.get("/classes/{code}", response_class=HTMLResponse)
 def class_page(
-    code: str,
     request: Request,
+    classroom: DashboardClassDep,
     user: DashboardUserDep,
     session: SessionDep,
     settings: SettingsDep,
     catalogue: CatalogueDep,
 ) -> HTMLResponse:
     """One class: how to join it, and what it has learned."""
-    classroom = _owned(session, user, code)
-    if classroom is None:
-        return _not_found(request, user)
     summary = class_views.class_summary(
         session, classroom=classroom, settings=settings, catalogue=catalogue
     )
@@ -110,17 +111,12 @@ def class_page(
 
 @router.get("/classes/{code}/export.csv")
 def class_csv(
-    code: str,
-    request: Request,
-    user: DashboardUserDep,
+    classroom: DashboardClassDep,
     session: SessionDep,
     settings: SettingsDep,
     catalogue: CatalogueDep,
 ) -> Response:
     """The class CSV (same file as the API's)."""
-    classroom = _owned(session, user, code)
-    if classroom is None:
-        return _not_found(request, user)
     text = class_views.csv_text(
         session, classroom=classroom, settings=settings, catalogue=catalogue
     )
@@ -133,17 +129,12 @@ def class_csv(
 
 @router.get("/classes/{code}/rapport", response_class=HTMLResponse)
 def class_report(
-    code: str,
-    request: Request,
-    user: DashboardUserDep,
+    classroom: DashboardClassDep,
     session: SessionDep,
     settings: SettingsDep,
     catalogue: CatalogueDep,
 ) -> HTMLResponse:
     """The printable report of the class."""
-    classroom = _owned(session, user, code)
-    if classroom is None:
-        return _not_found(request, user)
     summary = class_views.class_summary(
         session, classroom=classroom, settings=settings, catalogue=catalogue
     )

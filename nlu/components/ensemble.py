@@ -28,8 +28,11 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+
+from .normalise import is_blank
 
 REMEMBERED_KEY = "vigie_remembered_rankings"
 
@@ -121,6 +124,17 @@ class IntentEnsemble(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str) and is_blank(text):
+                # nothing visible: no intent at all, so the FallbackClassifier answers
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
+                    add_to_output=True,
+                )
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                message.data.pop(REMEMBERED_KEY, None)
+                continue
             rankings = [*(message.get(REMEMBERED_KEY) or []), _ranking(message)]
             rankings = [r for r in rankings if r]
             if not rankings:

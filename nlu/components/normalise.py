@@ -150,6 +150,19 @@ DATA = _load()
 
 # --------------------------------------------------------------------------- chunks
 
+# Characters that render as nothing although Unicode calls them letters or symbols: the
+# "invisible message" tricks (Braille blank, Hangul fillers).
+_BLANK_LOOKING = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing in `text` is visible: separators, control and format characters only.
+
+    Such a message carries no words for the classifiers (and made Rasa's logistic regression
+    fail on its empty feature rows), so the pipeline answers it with the fallback.
+    """
+    return all(ch in _BLANK_LOOKING or unicodedata.category(ch)[0] in "ZC" for ch in text)
+
 
 def chunk_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the whitespace-separated chunks of `text` (the unit both sides align on)."""

@@ -236,6 +236,17 @@ def test_navigation_intent_with_low_confidence_in_open_step_is_an_answer(engine:
     assert score_of(outcome)["step"] == scenario.steps[state.step].id
 
 
+@pytest.mark.parametrize("text", ["…", "🤷", "\u2800", "?!"])
+def test_an_open_answer_without_words_is_asked_again_not_scored(engine: Engine, text: str) -> None:
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    state = started(engine, scenario.id)
+    state.step = next(i for i, s in enumerate(scenario.steps) if isinstance(s, OpenStep))
+    after, (outcome,) = play(engine, state, Turn("nlu_fallback", text))
+    assert outcome.events == []
+    assert responses(outcome) == ["utter_answer_open_help", "utter_step_open"]
+    assert (after.step, after.phase) == (state.step, Phase.STEP)
+
+
 def test_hints_cost_a_point_and_run_out(engine: Engine) -> None:
     scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
     state = started(engine, scenario.id)

@@ -277,3 +277,21 @@ def test_property_any_text(text: str) -> None:
 def test_property_teen_text_idempotent(text: str) -> None:
     once = normalise(text)
     assert normalise(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        (" \t\n", True),
+        ("\x1e\x1f\u1680\u3000", True),
+        ("\u200b\u200d\ufeff", True),
+        ("\u2800", True),
+        ("\u3164\u3164", True),
+        ("…", False),
+        ("🤷", False),
+        ("a\x1e", False),
+        ("?", False),
+    ],
+)
+def test_is_blank_means_nothing_visible(text: str, blank: bool) -> None:
+    assert module.is_blank(text) is blank
