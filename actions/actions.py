@@ -5,6 +5,7 @@ Thin by design: the logic is in `engine`; this module never logs what a learner 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import cache
 from typing import Any
@@ -13,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.engine import Engine, Message, State, Turn
+from actions.engine import Engine, Message, Outcome, State, Turn
 from actions.outbox import Outbox, OutboxError
 from actions.reporter import ApiSender, Reporter
 from actions.settings import ActionSettings, get_settings
@@ -48,6 +49,7 @@ def reporter() -> Reporter:
         ApiSender(settings),
         settings.outbox_batch_size,
         settings.outbox_max_backoff_seconds,
+        keep_rejected_seconds=settings.outbox_rejected_retention_days * 86400,
     )
     return Reporter(outbox)
 
@@ -91,6 +93,13 @@ def render(message: Message, dispatcher: CollectingDispatcher, settings: ActionS
         dispatcher.utter_message(json_message=message.custom)
 
 
+def save_progress(learner: str, outcome: Outcome) -> None:
+    """Durably queue the turn's events, or erase the learner's pending ones."""
+    reporter().record(learner, outcome.events)
+    if outcome.erase:
+        reporter().forget(learner)
+
+
 class ActionVigie(Action):
     """Every training turn goes through here: the engine decides, this action delivers."""
 
@@ -106,9 +115,9 @@ class ActionVigie(Action):
         for message in outcome.messages:
             render(message, dispatcher, settings)
         try:
-            reporter().record(tracker.sender_id, outcome.events)
-            if outcome.erase:
-                reporter().forget(tracker.sender_id)
+            if outcome.events or outcome.erase:
+                # a SQLite commit (and the outbox lock): off the event loop
+                await asyncio.to_thread(save_progress, tracker.sender_id, outcome)
         except OutboxError:
             log.error("the progress outbox cannot be written; this turn's events are not saved")
             dispatcher.utter_message(response="utter_progress_not_saved")

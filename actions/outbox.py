@@ -37,11 +37,20 @@ class OutboxError(Exception):
 
 
 class Outbox:
-    def __init__(self, path: Path, send: Sender, batch_size: int, max_backoff: float) -> None:
+    def __init__(
+        self,
+        path: Path,
+        send: Sender,
+        batch_size: int,
+        max_backoff: float,
+        keep_rejected_seconds: float = 30 * 86400,
+    ) -> None:
         self._path = path
         self._send = send
         self._batch_size = batch_size
         self._max_backoff = max_backoff
+        # parked events name a learner: kept for an operator to look at, then deleted
+        self._keep_rejected = keep_rejected_seconds
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -88,11 +97,14 @@ class Outbox:
         self._wake.set()
 
     def forget(self, learner: str) -> None:
-        """Drop the pending events of a learner who asked to be forgotten."""
+        """Drop the pending and parked events of a learner who asked to be forgotten."""
         self._prepare()
         try:
             with self._lock, self._connect() as db:
                 db.execute("DELETE FROM outbox WHERE learner = ?", (learner,))
+                db.execute(
+                    "DELETE FROM rejected WHERE json_extract(body, '$.learner') = ?", (learner,)
+                )
         except sqlite3.Error as error:
             raise OutboxError(str(error)) from error
 
@@ -121,9 +133,9 @@ class Outbox:
                 db.executemany("DELETE FROM outbox WHERE id = ?", [(row[0],) for row in rows])
                 return len(rows)
             if outcome == REJECTED:
-                db.execute(
-                    "INSERT OR REPLACE INTO rejected VALUES (?,?,?)", (*rows[0][:2], time.time())
-                )
+                now = time.time()
+                db.execute("DELETE FROM rejected WHERE at < ?", (now - self._keep_rejected,))
+                db.execute("INSERT OR REPLACE INTO rejected VALUES (?,?,?)", (*rows[0][:2], now))
                 db.execute("DELETE FROM outbox WHERE id = ?", (rows[0][0],))
                 log.warning("a progress event was rejected by the API and parked")
                 return 1

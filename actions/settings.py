@@ -15,6 +15,8 @@ class ActionSettings(VigieSettings):
     outbox_path: Path | None = None
     outbox_batch_size: int = 100
     outbox_max_backoff_seconds: float = 30.0
+    # events the API refused (a bug, not an outage) are parked this long, then deleted
+    outbox_rejected_retention_days: int = 30
     api_timeout_seconds: float = 5.0
 
     @property
