@@ -6,9 +6,10 @@ Never carries a learner pseudonym: every figure here is about a group of at leas
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from scenarios.schema import Criterion
 
@@ -23,12 +24,27 @@ class TokenOut(BaseModel):
     expires_in: int = Field(description="seconds until the token expires")
 
 
+CLASS_NAME_MAX = 120
+
+
+def _without_control_characters(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, and no class name needs a control character
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+ClassName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=CLASS_NAME_MAX),
+    AfterValidator(_without_control_characters),
+]
+
+
 class ClassIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] = (
-        Field(description="a name the educator recognises, e.g. « 4e B — EMI »")
-    )
+    name: ClassName = Field(description="a name the educator recognises, e.g. « 4e B — EMI »")
 
 
 class JoinLinksOut(BaseModel):

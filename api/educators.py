@@ -41,7 +41,10 @@ def set_password(session: Session, *, educator: Educator, password: str) -> None
 
 
 def by_email(session: Session, *, email: str) -> Educator | None:
-    return session.scalar(select(Educator).where(Educator.email == normalise_email(email)))
+    email = normalise_email(email)
+    if "\x00" in email:  # no stored e-mail holds NUL (PostgreSQL text cannot): do not ask
+        return None
+    return session.scalar(select(Educator).where(Educator.email == email))
 
 
 def authenticate(session: Session, *, email: str, password: str) -> Educator | None:

@@ -10,9 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import TypeAdapter, ValidationError
 from starlette.routing import NoMatchFound
 
 from api import class_views, classes, rendering
+from api.class_schemas import CLASS_NAME_MAX, ClassName
 from api.deps import (
     CatalogueDep,
     DashboardClassDep,
@@ -24,7 +26,7 @@ from api.deps import (
 from api.security import csrf
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
-NAME_MAX = 120
+CLASS_NAME = TypeAdapter(ClassName)
 
 
 def _share_kit_url(request: Request, code: str) -> str | None:
@@ -48,7 +50,13 @@ def _class_list(
     return rendering.page(
         request,
         "classes.html",
-        {"user": user, "listings": listings, "error": error, "name": name, "name_max": NAME_MAX},
+        {
+            "user": user,
+            "listings": listings,
+            "error": error,
+            "name": name,
+            "name_max": CLASS_NAME_MAX,
+        },
         status_code=status_code,
     )
 
@@ -80,12 +88,12 @@ def create_class(
         return rendering.page(
             request, "error.html", {"user": user, "error": "csrf"}, status_code=403
         )
-    name = name.strip()
-    if not name or len(name) > NAME_MAX:
-        return _class_list(
-            request, user, session, error="name", name=name[:NAME_MAX], status_code=422
-        )
-    classroom = classes.create(session, educator_id=user.educator.id, name=name)
+    try:
+        valid_name = CLASS_NAME.validate_python(name)
+    except ValidationError:
+        shown = "".join(ch for ch in name.strip() if ch.isprintable())[:CLASS_NAME_MAX]
+        return _class_list(request, user, session, error="name", name=shown, status_code=422)
+    classroom = classes.create(session, educator_id=user.educator.id, name=valid_name)
     return RedirectResponse(
         f"/dashboard/classes/{classroom.code}", status_code=status.HTTP_303_SEE_OTHER
     )

@@ -48,6 +48,13 @@ def test_wrong_password_and_unknown_email_look_the_same(
     assert wrong.headers["www-authenticate"] == "Bearer"
 
 
+def test_an_email_with_nul_is_just_unknown(client: TestClient, alice: Educator) -> None:
+    # PostgreSQL text cannot hold NUL: the lookup used to fail there with a 500
+    response = login(client, alice.email + "\x00", PASSWORD)
+    assert response.status_code == 401
+    assert response.json() == login(client, "personne@nulle.part", PASSWORD).json()
+
+
 def test_missing_form_fields_are_422(client: TestClient) -> None:
     assert client.post("/api/v1/auth/token", data={"username": "x"}).status_code == 422
     assert client.post("/api/v1/auth/token", json={"username": "x"}).status_code == 422

@@ -46,7 +46,16 @@ def test_codes_are_random_and_distinct(client: TestClient, alice_auth: dict[str,
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"name": ""}, {"name": "   "}, {"name": "x" * 121}, {"name": 12}, {"name": "a", "x": 1}],
+    [
+        {},
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x" * 121},
+        {"name": 12},
+        {"name": "a", "x": 1},
+        {"name": "4e B\x00"},  # PostgreSQL text cannot hold NUL: was a 500 there
+        {"name": "4e\x1bB"},
+    ],
 )
 def test_bad_class_bodies_are_422(
     client: TestClient, alice_auth: dict[str, str], body: dict

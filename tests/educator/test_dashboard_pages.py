@@ -120,6 +120,8 @@ def test_class_creation_refuses_csrf_forgeries_and_empty_names(signed_in: TestCl
     assert forged.status_code == 403
     empty = create(signed_in, "   ")
     assert empty.status_code == 422 and 'aria-invalid="true"' in empty.text
+    with_nul = create(signed_in, "4e\x00B")  # PostgreSQL text cannot hold NUL
+    assert with_nul.status_code == 422 and 'value="4eB"' in with_nul.text
     assert "pas encore de classe" in signed_in.get("/dashboard").text
 
 
