@@ -26,6 +26,9 @@ class ApiSettings(VigieSettings):
     login_ip_max_failures: int = Field(default=30, ge=1, description="per client, per window")
     login_window_seconds: int = Field(default=900, ge=1)
     dashboard_timezone: str = "Europe/Paris"
+    # Longer than a load balancer's or a browser's idle keep-alive (nginx: 60 s), so the API
+    # never closes a connection just as a client reuses it (a lost request under `make load`).
+    keep_alive_seconds: int = Field(default=75, ge=1)
 
     @property
     def effective_database_url(self) -> str:

@@ -37,6 +37,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)  # status 0: the client's exception
     cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per reply, per process
 
     @property
@@ -136,8 +137,10 @@ async def run_load(
                 sent = time.perf_counter()
                 try:
                     status = await learner.send(client)
-                except httpx.HTTPError:
+                except httpx.HTTPError as error:
                     status = 0
+                    name = type(error).__name__
+                    result.failures[name] = result.failures.get(name, 0) + 1
                 result.statuses[status] = result.statuses.get(status, 0) + 1
                 if status == 200:
                     result.latencies.append(time.perf_counter() - sent)
@@ -324,7 +327,8 @@ def report(result: Result, counted: Tally) -> str:
     lines = [
         f"learners {row['learners']}, {row['elapsed_s']} s: {row['messages']} replies, "
         f"{row['throughput']} msg/s, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, "
-        f"p99 {row['p99_ms']} ms, errors {row['errors']} (statuses {result.statuses})",
+        f"p99 {row['p99_ms']} ms, errors {row['errors']} (statuses {result.statuses}"
+        + (f", client failures {result.failures})" if result.failures else ")"),
         f"scored answers seen {counted.seen}, step_scored stored {counted.stored}, "
         f"lost {counted.lost}, duplicated {counted.duplicated}, outbox pending {counted.pending}, "
         f"rejected {counted.rejected}, malformed replies {counted.malformed} "

@@ -25,7 +25,12 @@ def cmd_api(args: argparse.Namespace) -> int:
     settings = get_settings()
     upgrade(settings.effective_database_url)
     uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
     return 0
 

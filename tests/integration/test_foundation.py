@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import sqlite3
 import time
 
@@ -111,6 +112,24 @@ def test_a_message_with_nothing_visible_gets_the_fallback(stack: Stack, text: st
     # Rasa's logistic regression used to fail on such messages (empty feature rows): a 503
     replies = say(stack, new_session(stack), text)
     assert "Je n'ai pas bien compris" in texts(replies)
+
+
+def test_the_api_keeps_an_idle_connection_longer_than_its_clients_do(stack: Stack) -> None:
+    # uvicorn's default (5 s) equals httpx's pool expiry: `make load` lost a request when the
+    # server closed a connection just as the client reused it
+    connection = http.client.HTTPConnection("127.0.0.1", stack.ports.api, timeout=10)
+    try:
+        connection.request("GET", "/health")
+        assert connection.getresponse().read()
+        assert connection.sock is not None
+        opened = connection.sock.getsockname()
+        time.sleep(6)
+        connection.request("GET", "/health")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read()
+        assert connection.sock.getsockname() == opened  # the same connection, not a new one
+    finally:
+        connection.close()
 
 
 def test_forged_session_is_refused(stack: Stack) -> None:
