@@ -198,9 +198,14 @@ def test_buttons_map_long_payloads_to_short_callback_data(
     assert rasa.messages() == ["salut", long_payload]
     assert sent[2].text == "➡️ Un scénario au nom très long"  # the choice is echoed
     assert sent[3].text == f"reçu : {long_payload}"
-    (answer,) = bot_api.calls_to("answerCallbackQuery")
+    # both run as background tasks next to the reply: wait for them, do not assume an order
+    (answer,) = bot_api.wait_for(
+        lambda: bot_api.calls_to("answerCallbackQuery"), what="answerCallbackQuery"
+    )
     assert answer.ok
-    (edit,) = bot_api.calls_to("editMessageReplyMarkup")
+    (edit,) = bot_api.wait_for(
+        lambda: bot_api.calls_to("editMessageReplyMarkup"), what="keyboard removal"
+    )
     assert edit.params["message_id"] == keyboard_message.result["message_id"]
     assert "reply_markup" not in edit.params  # the keyboard is removed
 
@@ -219,7 +224,7 @@ def test_a_keyboard_works_once_then_its_buttons_are_unknown(
     sent = bot_api.wait_sent(LEARNER, 5)
     assert sent[4].text == MESSAGES("unknown_button")
     assert rasa.messages() == ["salut", '/choose_option{"choice": "college"}']
-    assert len(bot_api.calls_to("answerCallbackQuery")) == 2
+    bot_api.wait_for(lambda: len(bot_api.calls_to("answerCallbackQuery")) == 2, what="2 answers")
 
 
 @pytest.mark.parametrize("data", ["inconnu", "", "x" * 64, "abc.0", "é.1"])
