@@ -17,12 +17,9 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from .normalise import DATA_PATH, chunk_spans, is_blank, normalise_chunks
+from .normalise import DATA_PATH, chunk_spans, normalise_chunks
 
 _NORMALISED_ATTRIBUTES = (TEXT, ACTION_TEXT)
-# The one token of a message with nothing visible in it: every featurizer then sees a word
-# (none of them knows it) instead of an empty row, and IntentEnsemble answers with the fallback.
-BLANK_TOKEN = "_"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -53,8 +50,6 @@ class TeenWhitespaceTokenizer(WhitespaceTokenizer):
         original = message.get(attribute)
         if attribute not in _NORMALISED_ATTRIBUTES or not isinstance(original, str):
             return super().tokenize(message, attribute)
-        if is_blank(original):
-            return [Token(BLANK_TOKEN, 0, len(original))]
         try:
             return self._tokenize_normalised(original, attribute)
         except Exception:  # pragma: no cover - a normaliser bug must not break a turn
