@@ -17,9 +17,9 @@ import yaml
 
 from nlu.components.distress import bare
 from nlu.components.normalise import normalise
+from tests.nlu_examples import DEV, TRAINING
 
 ROOT = Path(__file__).resolve().parents[2]
-ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 CONTRACT_INTENTS = {
     "greet", "goodbye", "thank", "affirm", "deny", "start_training", "list_scenarios",
     "answer_true", "answer_false", "answer_unsure", "ask_hint", "repeat", "skip", "stop",
@@ -29,20 +29,6 @@ CONTRACT_INTENTS = {
 BIG_INTENTS = {"distress", "answer_true", "answer_false", "answer_unsure"}
 
 
-def _examples(path: Path) -> list[tuple[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out = []
-    for block in data.get("nlu") or []:
-        if "intent" in block:
-            for line in block["examples"].splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    out.append((block["intent"], ENTITY.sub(r"\1", line[2:])))
-    return out
-
-
-TRAINING = [e for p in sorted((ROOT / "nlu" / "intents").glob("*.yml")) for e in _examples(p)]
-DEV = _examples(ROOT / "tests" / "nlu" / "dev.yml")
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 

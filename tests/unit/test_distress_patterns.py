@@ -6,7 +6,6 @@ written for these tests (not copied from tests/nlu/dev.yml, which stays a measur
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -17,9 +16,7 @@ from hypothesis import strategies as st
 
 from nlu.components import distress
 from nlu.components.distress import bare, is_distress, match
-
-ROOT = Path(__file__).resolve().parents[2]
-ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+from tests.nlu_examples import TRAINING
 
 # A learner talking about their own situation: must always be caught.
 DISTRESS = [
@@ -145,23 +142,6 @@ NOT_DISTRESS = [
     "",
     "   ",
     "🙂",
-]
-
-
-def _examples(path: Path) -> list[tuple[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out = []
-    for block in data.get("nlu") or []:
-        if "intent" in block:
-            for line in block["examples"].splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    out.append((block["intent"], ENTITY.sub(r"\1", line[2:])))
-    return out
-
-
-TRAINING = [
-    ex for path in sorted((ROOT / "nlu" / "intents").glob("*.yml")) for ex in _examples(path)
 ]
 
 
