@@ -16,6 +16,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,15 +115,30 @@ class ScaledInfra:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _throwaway(ports: ScaledPorts) -> ScaledInfra:
+    return ScaledInfra(Path(tempfile.mkdtemp(prefix="vigie-scaled-")), ports)
+
+
+@contextmanager
+def _started(infra: ScaledInfra, keep: bool) -> Iterator[ScaledInfra]:
+    """PostgreSQL, Redis and nginx running for the block: stopped (and deleted) on exit."""
+    try:
+        infra.start()
+        yield infra
+    finally:
+        infra.stop()
+        if not keep:
+            infra.remove()
+
+
 def run(ports: ScaledPorts, model_dir: Path, keep: bool = False) -> int:
     """Start the services, then the replicas under honcho; Ctrl-C stops all. Returns the code."""
     from honcho.manager import Manager
     from honcho.printer import Printer
 
-    infra = ScaledInfra(Path(tempfile.mkdtemp(prefix="vigie-scaled-")), ports)
+    infra = _throwaway(ports)
     print(f"scaled: throw-away data in {infra.root}", flush=True)
-    try:
-        infra.start()
+    with _started(infra, keep):
         base_env = _base_env() | infra.env()
         manager = Manager(Printer(sys.stdout))
         for spec in scaled_specs(infra.settings(), ports, model_dir):
@@ -135,10 +152,6 @@ def run(ports: ScaledPorts, model_dir: Path, keep: bool = False) -> int:
         manager.add_process("ready", _shell(ready), env=base_env, cwd=str(PROJECT_ROOT))
         manager.loop()
         return manager.returncode or 0
-    finally:
-        infra.stop()
-        if not keep:
-            infra.remove()
 
 
 def services(ports: ScaledPorts, keep: bool = False) -> int:
@@ -146,9 +159,7 @@ def services(ports: ScaledPorts, keep: bool = False) -> int:
     shell `export` lines; Ctrl-C stops them and deletes their data."""
     import shlex
 
-    infra = ScaledInfra(Path(tempfile.mkdtemp(prefix="vigie-scaled-")), ports)
-    try:
-        infra.start()
+    with _started(_throwaway(ports), keep) as infra:
         secrets_file = shlex.quote(str(infra.settings().secrets_file))
         for key, value in sorted(infra.env().items()):
             if key == "VIGIE_RASA_TOKEN":  # never print a secret: read it from the file
@@ -164,10 +175,6 @@ def services(ports: ScaledPorts, keep: bool = False) -> int:
         )
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
         return 0
-    finally:
-        infra.stop()
-        if not keep:
-            infra.remove()
 
 
 def _base_env() -> dict[str, str]:
@@ -196,18 +203,19 @@ def _wait_ready(urls: dict[str, str], front: int, timeout: float) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vigie.scaled", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    run_parser = commands.add_parser("run", help="start the scaled layout (default)")
-    defaults = ScaledPorts()
-    run_parser.add_argument("--front-port", type=int, default=defaults.front)
-    run_parser.add_argument(
+    layout = argparse.ArgumentParser(add_help=False)  # what `run` and `services` share
+    layout.add_argument("--front-port", type=int, default=ScaledPorts().front)
+    layout.add_argument(
         "--free-ports", action="store_true", help="pick free loopback ports for every listener"
     )
+    layout.add_argument("--keep", action="store_true", help="keep the data dir on exit")
+    run_parser = commands.add_parser(
+        "run", parents=[layout], help="start the scaled layout (default)"
+    )
     run_parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "vigie.tar.gz"))
-    run_parser.add_argument("--keep", action="store_true", help="keep the data dir on exit")
-    only = commands.add_parser("services", help="only PostgreSQL, Redis, nginx; print the env")
-    only.add_argument("--front-port", type=int, default=defaults.front)
-    only.add_argument("--free-ports", action="store_true", help="free loopback ports")
-    only.add_argument("--keep", action="store_true", help="keep the data dir on exit")
+    commands.add_parser(
+        "services", parents=[layout], help="only PostgreSQL, Redis, nginx; print the env"
+    )
     ready = commands.add_parser("wait-ready", help="(internal) wait for every health check")
     ready.add_argument("--urls", required=True)
     ready.add_argument("--front", type=int, required=True)
@@ -215,13 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "wait-ready":
         return _wait_ready(json.loads(args.urls), args.front, args.timeout)
-    if args.command == "services":
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        chosen = free_scaled_ports() if args.free_ports else ScaledPorts(front=args.front_port)
-        return services(chosen, keep=args.keep)
     if args.command is None:
         args = run_parser.parse_args([])
     ports = free_scaled_ports() if args.free_ports else ScaledPorts(front=args.front_port)
+    if args.command == "services":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        return services(ports, keep=args.keep)
     return run(ports, Path(args.model), keep=args.keep)
 
 
