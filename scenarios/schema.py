@@ -7,7 +7,7 @@ learner-facing French (that lives in the YAML files it validates).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -85,6 +85,17 @@ class ItemImage(Strict):
     data: dict[str, object] = Field(default_factory=dict)
 
 
+Verdict = Literal["vrai", "trompeur", "faux", "inverifiable", "satire"]
+"""A fact-checker's verdict scale; only `vrai` is on the reliable side."""
+
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+
+
+def is_reliable(verdict: Verdict) -> bool:
+    """The mapping of the verdict scale onto reliable / not reliable used by every measure."""
+    return verdict == "vrai"
+
+
 class Item(Strict):
     """The suspicious (or reliable) thing the learner examines."""
 
@@ -94,8 +105,32 @@ class Item(Strict):
     handle: str | None = None
     url: str | None = None
     date: str
-    reliable: bool
+    verdict: Verdict
+    also_accepted: list[Verdict] = Field(default_factory=list)
     image: ItemImage | None = None
+
+    @model_validator(mode="after")
+    def _also_accepted_on_the_same_side(self) -> Item:
+        for other in self.also_accepted:
+            if other == self.verdict:
+                raise ValueError(f"also_accepted repeats the verdict '{other}'")
+            if is_reliable(other) != self.reliable:
+                raise ValueError(
+                    f"also_accepted '{other}' is on the other side of reliable / not reliable"
+                    f" than the verdict '{self.verdict}'"
+                )
+        if len(set(self.also_accepted)) != len(self.also_accepted):
+            raise ValueError("also_accepted lists a verdict twice")
+        return self
+
+    @property
+    def reliable(self) -> bool:
+        """True when the fact-checker's verdict is `vrai` (what every measure counts)."""
+        return is_reliable(self.verdict)
+
+    def accepts(self, verdict: Verdict) -> bool:
+        """Full credit: the verdict itself or one a fact-checker would also accept."""
+        return verdict == self.verdict or verdict in self.also_accepted
 
 
 class Option(Strict):
@@ -112,7 +147,10 @@ class StepBase(Strict):
 
 
 class VerdictStep(StepBase):
-    """Reliable or not, then how sure (1–4): overconfident errors cost most."""
+    """A verdict on the fact-checker's scale, then how sure (1–4): overconfident errors cost most.
+
+    `feedback_correct` follows an exact or also-accepted verdict (and a right-side one, after a
+    line naming the fact-checker's verdict); `feedback_wrong` follows a wrong-side verdict."""
 
     kind: Literal["verdict"]
     feedback_correct: Wording
@@ -195,6 +233,10 @@ class Scenario(Strict):
         kinds = {step.kind for step in self.steps}
         if "verdict" not in kinds or "open" not in kinds:
             raise ValueError("a scenario needs at least one verdict step and one open step")
+        if self.steps[0].kind != "open":
+            raise ValueError(
+                "the first step must be the open step (asked before any feedback lists the checks)"
+            )
         if not any(code.startswith("CRCN") for code in self.competences):
             raise ValueError("competences need a CRCN code (e.g. 'CRCN 1.1')")
         if not any(code.startswith("DigComp") for code in self.competences):

@@ -48,11 +48,13 @@ def broken_copy(tmp_path: Path, edit) -> Path:
     [
         (lambda d: d.update(minutes=25), "annonce_mairie_college.yml: minutes: "),
         (
-            lambda d: d["steps"][1]["options"][0].pop("feedback"),
-            "steps.1.choice.options.0.feedback",
+            lambda d: d["steps"][2]["options"][0].pop("feedback"),
+            "steps.2.choice.options.0.feedback",
         ),
         (lambda d: d.update(id="other_id"), "annonce_mairie_college.yml: id: must match"),
-        (lambda d: d["item"].update(reliable="peut-être"), "item.reliable"),
+        (lambda d: d["item"].update(verdict="peut-être"), "item.verdict"),
+        (lambda d: d["item"].update(also_accepted=["faux"]), "other side"),
+        (lambda d: d["steps"].reverse(), "first step must be the open step"),
     ],
 )
 def test_errors_name_the_file_and_the_field(tmp_path: Path, edit, expected: str) -> None:
