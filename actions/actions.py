@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.engine import Engine, Message, Outcome, State, Turn
 from actions.outbox import Outbox, OutboxError
 from actions.reporter import ApiSender, Reporter
+from actions.session_bound import session_boundary
 from actions.settings import ActionSettings, get_settings
 from scenarios.loader import IMAGES_DIR, CatalogueError, default_catalogue
 
@@ -124,6 +125,7 @@ class ActionVigie(Action):
         return [
             SlotSet(STATE_SLOT, outcome.state.model_dump(mode="json")),
             SlotSet(PLAIN_SLOT, outcome.state.plain),
+            *session_boundary(tracker.events, settings.session_event_limit),
         ]
 
 

@@ -18,6 +18,8 @@ class ActionSettings(VigieSettings):
     # events the API refused (a bug, not an outage) are parked this long, then deleted
     outbox_rejected_retention_days: int = 30
     api_timeout_seconds: float = 5.0
+    # a new Rasa session once the current one holds this many events (actions/session_bound)
+    session_event_limit: int = 80
 
     @property
     def effective_outbox_path(self) -> Path:
