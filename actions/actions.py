@@ -79,18 +79,21 @@ def image_url(settings: ActionSettings, file: str) -> str | None:
 
 
 def render(message: Message, dispatcher: CollectingDispatcher, settings: ActionSettings) -> None:
-    kwargs: dict[str, Any] = dict(message.variables)
+    """One engine message. A message with a picture is the item: ONE custom message carrying the
+    picture's URL, or its text response when the picture file is missing (never both)."""
     if message.image:
         url = image_url(settings, message.image)
-        if url:
-            dispatcher.utter_message(image=url)
+        if url and message.custom:
+            dispatcher.utter_message(json_message={**message.custom, "image": url})
+            return
+    kwargs: dict[str, Any] = dict(message.variables)
     if message.response:
         dispatcher.utter_message(
             response=message.response, buttons=message.buttons or None, **kwargs
         )
     elif message.text:
         dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
-    if message.custom:
+    if message.custom and not message.image:
         dispatcher.utter_message(json_message=message.custom)
 
 

@@ -1,4 +1,4 @@
-"""Reads typed answers ("la 2", "b)", "plutôt sûr", "j'attends") as the button they stand for.
+"""Reads typed answers ("la 2", "b)", "plutôt sûr", "c'est trompeur") as the button they stand for.
 
 Pure functions over data in `answer_words.yml`; never decides whether an answer is right.
 """
@@ -79,6 +79,12 @@ def parse_confidence(text: str) -> int | None:
 def parse_share(text: str) -> str | None:
     """'partager', 'attendre' or 'signaler' from a typed answer."""
     return _best_match(text, _words()["share"])
+
+
+def parse_verdict(text: str) -> str | None:
+    """A verdict of the scale ('vrai', 'trompeur', 'faux', 'inverifiable', 'satire') or 'unsure'
+    from typed words (« c'est de la satire », « on peut pas savoir », « jsp »)."""
+    return _best_match(text, _words()["verdicts"])
 
 
 def parse_menu(text: str) -> str | None:

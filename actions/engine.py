@@ -21,10 +21,20 @@ from actions import answer_parsing, points
 from actions.phase import Phase
 from actions.quiz_flow import QuizFlow, QuizRecord
 from scenarios.loader import Catalogue
-from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, Step, VerdictStep
-from vigie.protocol import FORGET, IMAGE, SCORE
+from scenarios.schema import (
+    ChoiceStep,
+    OpenStep,
+    Option,
+    Scenario,
+    ShareStep,
+    Step,
+    VerdictStep,
+    is_reliable,
+)
+from vigie.protocol import FORGET, ITEM, SCORE
 
 REFLEXES_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "reflexes.yml"
+SCALE_FILE = Path(__file__).resolve().parent / "verdict_scale.yml"
 MASTERY_SCENARIOS = 3
 # Below this NLU confidence, a navigation intent during an open step is read as an answer.
 NAVIGATION_CONFIDENCE = 0.5  # measured: make eval-nlu, "open question" table
@@ -33,7 +43,13 @@ NAVIGATION = frozenset(
     {"ask_hint", "repeat", "skip", "stop", "show_progress", "plain_language", "forget_me"}
 )
 SMALL_TALK = frozenset({"ask_bot_identity", "ask_privacy", "thank", "insult", "goodbye"})
-VERDICT_INTENTS = {"answer_true": "true", "answer_false": "false", "answer_unsure": "unsure"}
+UNSURE = "unsure"
+# The last resort when no verdict word was typed: the NLU's binary reading.
+VERDICT_INTENTS = {"answer_true": "vrai", "answer_false": "faux", "answer_unsure": UNSURE}
+# Options are shown as a), b)… in a per-attempt order; a button's payload names the option
+# itself (`option_<id>`), a typed letter or number the displayed position.
+LETTERS = "abcde"
+OPTION_CHOICE = "option_"
 
 
 class VerdictRecord(BaseModel):
@@ -131,6 +147,49 @@ def _payload(intent: str, **entities: str) -> str:
 
 def choice_payload(value: str) -> str:
     return _payload("choose_option", choice=value)
+
+
+def option_payload(option_id: str) -> str:
+    """The button payload of a choice-step option (whatever position it is shown at)."""
+    return choice_payload(OPTION_CHOICE + option_id)
+
+
+@cache
+def verdict_scale() -> dict[str, str]:
+    """Verdict id (and `unsure`) → button title, in display order."""
+    with SCALE_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def verdict_name(verdict: str) -> str:
+    """The verdict as feedback names it: its button title without the emoji."""
+    return verdict_scale()[verdict].split(" ", 1)[-1]
+
+
+def displayed_options(attempt: str | None, step: ChoiceStep) -> list[Option]:
+    """The options in the order this attempt shows them: shuffled per learner and attempt,
+    the same each time the step is asked again (seeded by the attempt id and the step id)."""
+    options = list(step.options)
+    random.Random(f"{attempt}:{step.id}").shuffle(options)
+    return options
+
+
+def chosen_option(shown: list[Option], turn: Turn) -> Option | None:
+    """The option a button names, or the one at the displayed position typed (« b », « la 2 »)."""
+    raw = turn.entities.get("choice") or turn.text
+    for option in shown:
+        if raw == OPTION_CHOICE + option.id:
+            return option
+    letter = answer_parsing.parse_choice(raw, list(LETTERS[: len(shown)]))
+    return None if letter is None else shown[LETTERS.index(letter)]
+
+
+def read_verdict(turn: Turn) -> str | None:
+    """A verdict id or `unsure`: a verdict button, else typed words, else the NLU intent."""
+    pressed = turn.entities.get("choice", "")
+    if pressed in verdict_scale():
+        return pressed
+    return answer_parsing.parse_verdict(turn.text) or VERDICT_INTENTS.get(turn.intent)
 
 
 def _labels(codes: list[str] | set[str]) -> str:
@@ -291,20 +350,30 @@ class Engine:
         self._ask(out)
 
     def _present_item(self, out: Outcome, scenario: Scenario) -> None:
+        """The item, once: its picture as one `item` message (the action layer falls back to
+        the `utter_item` text when the picture file is missing), or the `utter_item` text."""
         item = scenario.item
         source = item.author + (f" ({item.handle})" if item.handle else "")
         if item.url:
             source += f" — {item.url}"
-        out.say("utter_item", source=source, date=item.date, text=item.text.text(out.state.plain))
-        if item.image is not None:
-            out.messages.append(
-                Message(
-                    response="utter_item_image",
-                    variables={"alt": item.image.alt},
-                    image=item.image.file,
-                    custom={"type": IMAGE, "alt": item.image.alt},
-                )
+        text = item.text.text(out.state.plain)
+        variables = {"source": source, "date": item.date, "text": text}
+        if item.image is None:
+            out.messages.append(Message(response="utter_item", variables=variables))
+            return
+        caption = f"{source} · {item.date}"
+        out.messages.append(
+            Message(
+                response="utter_item",
+                variables=variables,
+                image=item.image.file,
+                custom={
+                    "type": ITEM,
+                    "alt": "\n".join([caption, f"« {text} »", item.image.alt]),
+                    "caption": caption,
+                },
             )
+        )
 
     def _ask(self, out: Outcome) -> None:
         state = out.state
@@ -313,18 +382,22 @@ class Engine:
             return
         prompt = step.prompt.text(state.plain)
         if isinstance(step, VerdictStep):
-            out.say("utter_step_verdict", prompt=prompt)
+            buttons = [
+                {"title": title, "payload": choice_payload(verdict)}
+                for verdict, title in verdict_scale().items()
+            ]
+            out.say("utter_step_verdict", buttons=buttons, prompt=prompt)
         elif isinstance(step, ChoiceStep):
-            lines = [f"{o.id}) {o.label.text(state.plain)}" for o in step.options]
+            shown = zip(LETTERS, displayed_options(state.attempt, step), strict=False)
+            labels = [(letter, o.label.text(state.plain), o.id) for letter, o in shown]
             out.messages.append(
                 Message(
-                    text="\n".join([prompt, *lines]),
+                    text="\n".join(
+                        [prompt, *(f"{letter}) {label}" for letter, label, _ in labels)]
+                    ),
                     buttons=[
-                        {
-                            "title": f"{o.id.upper()}) {o.label.text(state.plain)}",
-                            "payload": choice_payload(o.id),
-                        }
-                        for o in step.options
+                        {"title": f"{letter.upper()}) {label}", "payload": option_payload(id_)}
+                        for letter, label, id_ in labels
                     ],
                 )
             )
@@ -377,12 +450,12 @@ class Engine:
         self._ask(out) if out.state.phase is Phase.STEP else out.say("utter_ask_confidence")
 
     def _answer_verdict(self, out: Outcome, turn: Turn) -> None:
-        verdict = VERDICT_INTENTS.get(turn.intent)
+        verdict = read_verdict(turn)
         if verdict is None:
             self._not_understood(out, "utter_answer_verdict_help")
             return
         out.state.fallbacks = 0
-        if verdict == "unsure":
+        if verdict == UNSURE:
             self._score_verdict(out, None, None)
             return
         out.state.verdict = verdict
@@ -394,9 +467,10 @@ class Engine:
         confidence = answer_parsing.parse_confidence(turn.text) or answer_parsing.parse_confidence(
             turn.entities.get("choice") or ""
         )
-        if confidence is None and turn.intent == "answer_unsure":
-            confidence = 1  # "je sais pas" here means "not sure at all"
-        if confidence is None and turn.intent in VERDICT_INTENTS:
+        verdict = read_verdict(turn)
+        if confidence is None and verdict == UNSURE and turn.entities.get("choice") != UNSURE:
+            confidence = 1  # « jsp » typed here: "not sure at all"
+        if confidence is None and verdict is not None:
             out.state.phase = Phase.STEP  # the learner changed their verdict
             self._answer_verdict(out, turn)
             return
@@ -404,41 +478,49 @@ class Engine:
             self._not_understood(out, "utter_answer_confidence_help")
             return
         out.state.fallbacks = 0
-        self._score_verdict(out, out.state.verdict == "true", confidence)
+        self._score_verdict(out, out.state.verdict, confidence)
 
-    def _score_verdict(self, out: Outcome, judged: bool | None, confidence: int | None) -> None:
+    def _score_verdict(self, out: Outcome, verdict: str | None, confidence: int | None) -> None:
+        """`verdict` None is « je ne sais pas »: recorded as no judgement, never as wrong."""
         state = out.state
         scenario = self._scenario(state)
         step = self._current_step(state)
         assert scenario is not None and isinstance(step, VerdictStep)
-        reliable = scenario.item.reliable
-        correct = None if judged is None else judged == reliable
-        earned = points.after_hints(points.verdict(correct, confidence), state.hints)
+        item = scenario.item
+        judgement = None if verdict is None else points.judge(item, verdict)
+        judged = None if verdict is None else is_reliable(verdict)
+        correct = None if judged is None else judged == item.reliable
+        earned = points.after_hints(points.verdict(judgement, confidence), state.hints)
         state.profile.verdicts.append(
-            VerdictRecord(reliable=reliable, judged_reliable=judged, confidence=confidence)
+            VerdictRecord(reliable=item.reliable, judged_reliable=judged, confidence=confidence)
         )
-        feedback = step.feedback_correct if correct else step.feedback_wrong
-        response = "utter_verdict_unsure" if correct is None else None
-        if response:
-            out.say(response)
+        response = {
+            None: "utter_verdict_unsure",
+            points.Judgement.EXACT: "utter_feedback_right",
+            points.Judgement.SIDE: "utter_feedback_partial",
+            points.Judgement.WRONG: "utter_feedback_wrong",
+        }[judgement]
+        feedback = (
+            step.feedback_wrong if judgement is points.Judgement.WRONG else step.feedback_correct
+        )
         self._scored(
             out,
             step,
             earned,
             points.VERDICT_MAX,
             feedback.text(state.plain),
+            feedback_response=response,
+            verdict=verdict_name(item.verdict),
             correct=correct,
             confidence=confidence,
         )
 
     def _answer_choice(self, out: Outcome, step: ChoiceStep, turn: Turn) -> None:
-        ids = [option.id for option in step.options]
-        chosen = answer_parsing.parse_choice(turn.entities.get("choice") or turn.text, ids)
-        if chosen is None:
+        option = chosen_option(displayed_options(out.state.attempt, step), turn)
+        if option is None:
             self._not_understood(out, "utter_answer_choice_help")
             return
         out.state.fallbacks = 0
-        option = next(o for o in step.options if o.id == chosen)
         earned = points.after_hints(points.choice(option.correct), out.state.hints)
         self._scored(
             out,
@@ -446,6 +528,7 @@ class Engine:
             earned,
             points.CHOICE_MAX,
             option.feedback.text(out.state.plain),
+            feedback_response=_feedback_response(option.correct),
             correct=option.correct,
         )
 
@@ -463,6 +546,7 @@ class Engine:
             earned,
             points.SHARE_MAX,
             option.feedback.text(out.state.plain),
+            feedback_response=_feedback_response(option.good),
             correct=option.good,
         )
 
@@ -521,16 +605,20 @@ class Engine:
         maximum: int,
         feedback: str,
         *,
-        feedback_response: str = "utter_step_feedback",
+        feedback_response: str,
         correct: bool | None = None,
         confidence: int | None = None,
         found: list[str] | None = None,
         expected: list[str] | None = None,
+        **variables: Any,
     ) -> None:
+        """The feedback bubble (with the points), the score payload and the event; then on."""
         state = out.state
         state.points += earned
         state.max_points += maximum
-        out.say(feedback_response, feedback=feedback, points=earned, max_points=maximum)
+        out.say(
+            feedback_response, feedback=feedback, points=earned, max_points=maximum, **variables
+        )
         out.messages.append(
             Message(
                 custom={
@@ -587,8 +675,8 @@ class Engine:
             "utter_debrief",
             emotion=scenario.emotion.text(plain),
             debrief=scenario.debrief.text(plain),
+            method=scenario.fact_checker.text(plain),
         )
-        out.say("utter_fact_checker", text=scenario.fact_checker.text(plain))
         out.say(
             "utter_resources",
             resources="\n".join(f"• {r.title} : {r.url}" for r in scenario.resources),
@@ -710,6 +798,11 @@ class Engine:
 
     def _after_small_talk(self, out: Outcome, _turn: Turn) -> None:
         self._reprompt(out)
+
+
+def _feedback_response(right: bool) -> str:
+    """Right or wrong feedback: domain responses with varied openers (Rasa picks one)."""
+    return "utter_feedback_right" if right else "utter_feedback_wrong"
 
 
 def _busy(state: State) -> bool:

@@ -5,7 +5,9 @@ Never reads text: it receives what the learner chose and what was detected.
 
 from __future__ import annotations
 
-from scenarios.schema import Criterion
+from enum import StrEnum
+
+from scenarios.schema import Criterion, Item, Verdict, is_reliable
 
 VERDICT_MAX = 4
 CHOICE_MAX = 3
@@ -13,17 +15,36 @@ SHARE_MAX = 2
 POINTS_PER_CRITERION = 2
 HINT_COST = 1
 
-# Right and sure earns most; wrong and sure earns nothing: overconfidence costs.
-_VERDICT_RIGHT = {1: 2, 2: 3, 3: 4, 4: 4}
-_VERDICT_WRONG = {1: 1, 2: 1, 3: 0, 4: 0}
+
+class Judgement(StrEnum):
+    """How a verdict compares with the fact-checker's."""
+
+    EXACT = "exact"  # the fact-checker's verdict, or one they also accept
+    SIDE = "side"  # another verdict on the right side of reliable / not reliable
+    WRONG = "wrong"  # the other side
+
+
+def judge(item: Item, verdict: Verdict) -> Judgement:
+    if item.accepts(verdict):
+        return Judgement.EXACT
+    return Judgement.SIDE if is_reliable(verdict) == item.reliable else Judgement.WRONG
+
+
+# Exact and sure earns most; wrong and sure earns nothing: overconfidence costs. The right side
+# with another verdict earns one point less than exact (at confidence 1 both earn the minimum).
+_VERDICT_POINTS = {
+    Judgement.EXACT: {1: 2, 2: 3, 3: 4, 4: 4},
+    Judgement.SIDE: {1: 2, 2: 2, 3: 3, 4: 3},
+    Judgement.WRONG: {1: 1, 2: 1, 3: 0, 4: 0},
+}
 UNSURE_POINTS = 1
 
 
-def verdict(correct: bool | None, confidence: int | None) -> int:
-    """`correct` None means "je ne sais pas": a little credit for honesty."""
-    if correct is None or confidence is None:
+def verdict(judgement: Judgement | None, confidence: int | None) -> int:
+    """`judgement` None means "je ne sais pas": a little credit for honesty, never a wrong."""
+    if judgement is None or confidence is None:
         return UNSURE_POINTS
-    return (_VERDICT_RIGHT if correct else _VERDICT_WRONG)[confidence]
+    return _VERDICT_POINTS[judgement][confidence]
 
 
 def choice(correct: bool) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from actions.engine import choice_payload as choose
+from actions.engine import option_payload
 from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
 
 
@@ -15,10 +16,9 @@ def right_answers(scenario: Scenario) -> Iterator[tuple[str, list[str]]]:
     """For each step: the messages a learner sends to get full marks."""
     for step in scenario.steps:
         if isinstance(step, VerdictStep):
-            verdict = "/answer_true" if scenario.item.reliable else "/answer_false"
-            yield step.id, [verdict, choose("4")]
+            yield step.id, [choose(scenario.item.verdict), choose("4")]
         elif isinstance(step, ChoiceStep):
-            yield step.id, [choose(next(o.id for o in step.options if o.correct))]
+            yield step.id, [option_payload(next(o.id for o in step.options if o.correct))]
         elif isinstance(step, ShareStep):
             yield step.id, [choose(next(o.choice for o in step.options if o.good))]
         elif isinstance(step, OpenStep):

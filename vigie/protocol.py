@@ -6,7 +6,10 @@ Names only, shared so that no side spells them twice; no behaviour.
 from typing import Any, Final
 
 SCORE: Final = "score"
-IMAGE: Final = "image"
+# The item under examination, shown once: {"type": "item", "image": <URL>, "alt": <what the
+# picture shows: source line, date, text, then the picture's neutral description>,
+# "caption": "<source · date>"}. Without a picture the item is a plain text bubble instead.
+ITEM: Final = "item"
 # The learner confirmed erasure: the channel erases the conversation once Rasa has saved it.
 FORGET: Final = "forget"
 

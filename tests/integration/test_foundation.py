@@ -72,7 +72,8 @@ def test_a_whole_scenario_scores_every_step_and_stores_each_event_once(stack: St
     scenario = default_catalogue().scenarios["annonce_mairie_college"]
     session = new_session(stack)
     intro = say(stack, session, choose(scenario.id))
-    assert scenario.item.author in texts(intro)
+    (item,) = [m["custom"] for m in intro if (m.get("custom") or {}).get("type") == "item"]
+    assert scenario.item.author in item["caption"] and item["image"].endswith(".png")
     payloads = []
     for step_id, messages in right_answers(scenario):
         replies = []

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from actions.answer_parsing import parse_choice, parse_confidence, parse_menu, parse_share
+from actions.answer_parsing import (
+    parse_choice,
+    parse_confidence,
+    parse_menu,
+    parse_share,
+    parse_verdict,
+)
 
 OPTIONS = ["a", "b", "c", "d"]
 
@@ -67,3 +73,27 @@ def test_parse_menu() -> None:
     assert parse_menu("au hasard") == "surprise"
     assert parse_menu("je suis au lycée") == "lycee"
     assert parse_menu("bonjour") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("vrai", "vrai"),
+        ("c'est fiable", "vrai"),
+        ("c'est trompeur", "trompeur"),
+        ("c vrai mais sorti de son contexte", "trompeur"),
+        ("fake", "faux"),
+        ("c'est pas vrai", "faux"),
+        ("ce n'est pas fiable", "faux"),
+        ("invérifiable", "inverifiable"),
+        ("on peut pas savoir", "inverifiable"),
+        ("c'est de la satire", "satire"),
+        ("c'est une blague", "satire"),
+        ("jsp", "unsure"),
+        ("je ne sais pas si c'est vrai", "unsure"),
+        ("c'est vraiment bizarre", None),
+        ("ouais", None),
+    ],
+)
+def test_parse_verdict(typed: str, expected: str | None) -> None:
+    assert parse_verdict(typed) == expected

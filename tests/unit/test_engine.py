@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from actions import points
 from actions.engine import (
     Engine,
+    Message,
     Phase,
     Profile,
     State,
@@ -16,7 +19,7 @@ from actions.engine import (
     bias_label,
     calibration_label,
 )
-from scenarios.loader import default_catalogue
+from scenarios.loader import Catalogue, default_catalogue
 from scenarios.schema import ChoiceStep, OpenStep, ShareStep, VerdictStep
 from tests.play import choose
 
@@ -189,7 +192,7 @@ def test_changing_the_verdict_at_the_confidence_question(engine: Engine) -> None
     state, _ = play(
         engine, state, Turn("answer_false", "fake"), Turn("answer_true", "non en fait c vrai")
     )
-    assert state.phase is Phase.CONFIDENCE and state.verdict == "true"
+    assert state.phase is Phase.CONFIDENCE and state.verdict == "vrai"
 
 
 def test_unsure_verdict_skips_confidence_and_gets_honesty_credit(engine: Engine) -> None:
@@ -362,7 +365,14 @@ def test_a_full_scenario_completes_with_debrief(engine: Engine) -> None:
                 payload_turn(message) if message.startswith("/") else Turn("out_of_scope", message)
             )
             state, (last,) = play(engine, state, turn)
-    assert "utter_fact_checker" in responses(last)
+    names = responses(last)
+    assert names[-4:] == ["utter_scenario_done", "utter_debrief", "utter_resources", "utter_next"]
+    debrief = next(m for m in last.messages if m.response == "utter_debrief")
+    assert debrief.variables == {
+        "emotion": scenario.emotion.fr,
+        "debrief": scenario.debrief.fr,
+        "method": scenario.fact_checker.fr,
+    }
     assert state.phase is Phase.IDLE and scenario.id in state.profile.results
     assert [e.type for e in last.events][-1] == "scenario_completed"
 
@@ -384,3 +394,231 @@ def test_bias_and_calibration_labels() -> None:
     )
     assert bias_label(credulous) == "credulous"
     assert bias_label(Profile()) == "unknown"
+
+
+# ----- the item, shown once --------------------------------------------------------------------
+
+
+def item_messages(outcome) -> list:
+    return [m for m in outcome.messages if m.response == "utter_item" or m.image or m.custom]
+
+
+def test_an_item_with_a_picture_is_one_item_message(engine: Engine) -> None:
+    scenario = next(s for s in CATALOGUE.scenarios.values() if s.item.image is not None)
+    outcome = engine.handle(State(), payload_turn(choose(scenario.id)))
+    (item,) = item_messages(outcome)
+    assert item.image == scenario.item.image.file and item.custom["type"] == "item"
+    caption = item.custom["caption"]
+    assert caption.startswith(scenario.item.author) and caption.endswith(scenario.item.date)
+    assert item.custom["alt"].split("\n") == [
+        caption,
+        f"« {scenario.item.text.fr} »",
+        scenario.item.image.alt,
+    ]
+
+
+def test_an_item_without_a_picture_is_one_text_bubble(engine: Engine) -> None:
+    scenario = next(s for s in CATALOGUE.scenarios.values() if s.item.image is not None)
+    bare = scenario.model_copy(update={"item": scenario.item.model_copy(update={"image": None})})
+    engine = Engine(Catalogue(scenarios={bare.id: bare}, quiz=None), detector)
+    outcome = engine.handle(State(), payload_turn(choose(bare.id)))
+    (item,) = item_messages(outcome)
+    assert item.response == "utter_item" and item.custom is None and item.image is None
+
+
+class Dispatcher:
+    def __init__(self) -> None:
+        self.messages: list[dict] = []
+
+    def utter_message(self, **kwargs) -> None:
+        self.messages.append({k: v for k, v in kwargs.items() if v is not None})
+
+
+@pytest.mark.parametrize("picture_exists", [True, False])
+def test_the_action_sends_the_item_once(engine: Engine, picture_exists: bool) -> None:
+    from actions.actions import render
+    from actions.settings import ActionSettings
+
+    scenario = next(s for s in CATALOGUE.scenarios.values() if s.item.image is not None)
+    outcome = engine.handle(State(), payload_turn(choose(scenario.id)))
+    (item,) = item_messages(outcome)
+    if not picture_exists:
+        item = Message(response=item.response, variables=item.variables, image="absent.png")
+        item = replace(item, custom={"type": "item", "alt": "x", "caption": "y"})
+    dispatcher, settings = Dispatcher(), ActionSettings()
+    render(item, dispatcher, settings)
+    (sent,) = dispatcher.messages
+    if picture_exists:
+        url = f"{settings.base_url}/scenario-images/{scenario.item.image.file}"
+        assert sent == {"json_message": {**item.custom, "image": url}}
+    else:
+        assert sent["response"] == "utter_item" and "json_message" not in sent
+
+
+# ----- options shuffled per learner and attempt -------------------------------------------------
+
+
+def choice_prompt(outcome) -> Message:
+    (asked,) = [m for m in outcome.messages if m.text and m.buttons]
+    return asked
+
+
+def first_choice_step(scenario_id: str) -> ChoiceStep:
+    return CATALOGUE.scenarios[scenario_id].steps[step_index(scenario_id, ChoiceStep)]
+
+
+def shown_at_choice(engine: Engine, scenario_id: str, message_id: str) -> tuple[State, Message]:
+    state, _ = play(engine, State(), payload_turn(choose(scenario_id), message_id=message_id))
+    state.step = step_index(scenario_id, ChoiceStep)
+    state, (outcome,) = play(engine, state, Turn("repeat"))
+    return state, choice_prompt(outcome)
+
+
+def labels_shown(asked: Message) -> list[str]:
+    return [button["title"].split(") ", 1)[1] for button in asked.buttons]
+
+
+def test_two_attempts_see_the_options_in_different_orders(engine: Engine) -> None:
+    scenario_id = scenario_with(ChoiceStep)
+    orders = {
+        tuple(labels_shown(shown_at_choice(engine, scenario_id, f"m{n}")[1])) for n in range(8)
+    }
+    assert len(orders) > 1
+    stored = [o.label.fr for o in first_choice_step(scenario_id).options]
+    assert all(sorted(order) == sorted(stored) for order in orders)
+
+
+def test_the_order_is_stable_when_the_step_is_asked_again(engine: Engine) -> None:
+    scenario_id = scenario_with(ChoiceStep)
+    state, asked = shown_at_choice(engine, scenario_id, "m7")
+    _, (again,) = play(engine, state, Turn("ask_hint", "un indice"))
+    assert choice_prompt(again).buttons == asked.buttons
+
+
+def test_text_lines_and_buttons_follow_the_displayed_order(engine: Engine) -> None:
+    scenario_id = scenario_with(ChoiceStep)
+    _, asked = shown_at_choice(engine, scenario_id, "m3")
+    lines = asked.text.split("\n")[1:]
+    labels = labels_shown(asked)
+    assert lines == [f"{letter}) {label}" for letter, label in zip("abcde", labels, strict=False)]
+    assert [b["title"][0] for b in asked.buttons] == list("ABCDE"[: len(labels)])
+
+
+@pytest.mark.parametrize("typed", ["b", "la 2", "la deuxième", "B)"])
+def test_typed_answers_follow_the_displayed_order(engine: Engine, typed: str) -> None:
+    scenario_id = scenario_with(ChoiceStep)
+    step = first_choice_step(scenario_id)
+    for n in range(8):  # whatever the order, the option shown second is the one chosen
+        state, asked = shown_at_choice(engine, scenario_id, f"m{n}")
+        second = next(o for o in step.options if o.label.fr == labels_shown(asked)[1])
+        _, (outcome,) = play(engine, state, Turn("nlu_fallback", typed))
+        assert second.feedback.fr == outcome.messages[0].variables["feedback"]
+
+
+def test_a_button_names_its_option_wherever_it_is_shown(engine: Engine) -> None:
+    scenario_id = scenario_with(ChoiceStep)
+    step = first_choice_step(scenario_id)
+    state, asked = shown_at_choice(engine, scenario_id, "m5")
+    pressed = asked.buttons[-1]
+    option = next(o for o in step.options if o.label.fr == labels_shown(asked)[-1])
+    _, (outcome,) = play(engine, state, payload_turn(pressed["payload"]))
+    assert outcome.messages[0].variables["feedback"] == option.feedback.fr
+    expected = "utter_feedback_right" if option.correct else "utter_feedback_wrong"
+    assert outcome.messages[0].response == expected
+
+
+# ----- the verdict scale -------------------------------------------------------------------------
+
+
+def nuanced_engine(verdict: str, also: list[str]) -> tuple[Engine, str]:
+    """An engine on one catalogue scenario whose item has the given verdict."""
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    item = scenario.item.model_copy(update={"verdict": verdict, "also_accepted": also})
+    nuanced = scenario.model_copy(update={"item": item})
+    return Engine(Catalogue(scenarios={nuanced.id: nuanced}, quiz=None), detector), nuanced.id
+
+
+@pytest.mark.parametrize(
+    ("answer", "response", "points_at_4", "correct"),
+    [
+        ("trompeur", "utter_feedback_right", 4, True),  # the fact-checker's verdict
+        ("inverifiable", "utter_feedback_right", 4, True),  # also accepted
+        ("faux", "utter_feedback_partial", 3, True),  # right side, another verdict
+        ("vrai", "utter_feedback_wrong", 0, False),  # wrong side
+    ],
+)
+def test_verdict_scale_scoring(answer: str, response: str, points_at_4: int, correct: bool) -> None:
+    engine, scenario_id = nuanced_engine("trompeur", ["inverifiable"])
+    state = started(engine, scenario_id)
+    state, (_, scored) = play(
+        engine, state, payload_turn(choose(answer)), payload_turn(choose("4"))
+    )
+    (feedback,) = [m for m in scored.messages if m.response and m.response.startswith("utter_")]
+    assert feedback.response == response
+    assert feedback.variables["verdict"] == "Trompeur"
+    step = CATALOGUE.scenarios[scenario_id].steps[step_index(scenario_id, VerdictStep)]
+    expected = step.feedback_wrong if response == "utter_feedback_wrong" else step.feedback_correct
+    assert feedback.variables["feedback"] == expected.fr
+    assert score_of(scored)["points"] == points_at_4
+    assert scored.events[0].fields["correct"] is correct
+    assert state.profile.verdicts[-1].judged_reliable is (answer == "vrai")
+
+
+def test_exact_beats_side_beats_wrong_at_every_confidence() -> None:
+    for confidence in (1, 2, 3, 4):
+        exact, side, wrong = (
+            points.verdict(judgement, confidence)
+            for judgement in (points.Judgement.EXACT, points.Judgement.SIDE, points.Judgement.WRONG)
+        )
+        assert exact >= side > wrong
+    assert sum(points.verdict(points.Judgement.EXACT, c) for c in (1, 2, 3, 4)) > sum(
+        points.verdict(points.Judgement.SIDE, c) for c in (1, 2, 3, 4)
+    )
+
+
+def test_unsure_is_recorded_as_no_judgement_and_names_the_verdict() -> None:
+    engine, scenario_id = nuanced_engine("satire", [])
+    state = started(engine, scenario_id)
+    state, (outcome,) = play(engine, state, payload_turn(choose("unsure")))
+    (feedback,) = [m for m in outcome.messages if m.response]
+    assert (feedback.response, feedback.variables["verdict"]) == ("utter_verdict_unsure", "Satire")
+    assert outcome.events[0].fields["correct"] is None
+    assert state.profile.verdicts[-1].judged_reliable is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "verdict"),
+    [
+        (Turn("answer_false", "c'est de la satire"), "satire"),
+        (Turn("answer_false", "c'est trompeur"), "trompeur"),
+        (Turn("answer_unsure", "on peut pas savoir"), "inverifiable"),
+        (Turn("nlu_fallback", "invérifiable"), "inverifiable"),
+        (Turn("answer_false", "c un fake"), "faux"),
+        (Turn("answer_true", "ouais grave"), "vrai"),  # no verdict word: the intent decides
+        (Turn("answer_false", "nan"), "faux"),
+    ],
+)
+def test_typed_verdicts_are_read_before_the_intent(
+    engine: Engine, turn: Turn, verdict: str
+) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, _ = play(engine, state, turn)
+    assert (state.phase, state.verdict) == (Phase.CONFIDENCE, verdict)
+
+
+def test_verdict_buttons_are_the_fact_checker_scale(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    _, (outcome,) = play(engine, state, Turn("repeat"))
+    (asked,) = [m for m in outcome.messages if m.response == "utter_step_verdict"]
+    assert [b["payload"] for b in asked.buttons] == [
+        choose(v) for v in ("vrai", "trompeur", "faux", "inverifiable", "satire", "unsure")
+    ]
+    assert asked.buttons[3]["title"] == "❓ Invérifiable"
+
+
+def test_typed_jsp_at_the_confidence_question_is_not_sure_at_all(engine: Engine) -> None:
+    state = started(engine, scenario_with(OpenStep))
+    state, (_, scored) = play(
+        engine, state, Turn("answer_false", "faux"), Turn("nlu_fallback", "jsp")
+    )
+    assert scored.events[0].fields["confidence"] == 1
