@@ -1,5 +1,4 @@
-"""Builds the FastAPI application: settings, database, Rasa client, routers, static chat,
-CORS for the embedding origins (chat endpoints only).
+"""Builds the FastAPI application: settings, database, Rasa client, routers, static chat.
 
 Applies no migrations itself (see `vigie api`), and never logs request bodies.
 """
@@ -17,7 +16,6 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.chat_sessions import SessionSigner
-from api.cors import ChatCORSMiddleware
 from api.db import make_engine, session_factory
 from api.deps import DashboardClassNotFound
 from api.routes import api_router, dashboard
@@ -73,7 +71,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         )
 
     app.add_exception_handler(DashboardClassNotFound, dashboard.not_found_page)
-    app.add_middleware(ChatCORSMiddleware, origins=list(settings.cors_origins))
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
