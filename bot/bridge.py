@@ -41,7 +41,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.messages import Messages
-from bot.render import Outgoing, TextOut, plan
+from bot.render import Outgoing, TextOut, defang, plan
 from bot.settings import BotSettings
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
 from vigie.protocol import FORGET, custom_type
@@ -239,7 +239,7 @@ class Bridge:
         if choice is None:
             await self._locked_say(context, turn.chat_id, self.messages("unknown_button"))
             return
-        echo = self.messages("button_chosen", title=choice.title)
+        echo = defang(self.messages("button_chosen", title=choice.title))
         await self._converse(context, turn, choice.payload, before=echo)
 
     async def on_group_message(self, update: Update, context: Context) -> None:
@@ -310,7 +310,7 @@ class Bridge:
         if any(custom_type(reply) == FORGET for reply in replies):
             # The learner confirmed /oubli and Rasa has saved the turn: erase everywhere now.
             erased = await self._erase(turn.learner)
-        items = plan(replies, self.messages("buttons_only"))
+        items = plan(replies, self.messages)
         if not items:
             # Rasa answered with nothing a learner can read here: never leave them waiting.
             log.warning("Rasa's answer had nothing for Telegram (learner %s)", short(turn.learner))
@@ -420,7 +420,7 @@ class Bridge:
             if sent is not None:
                 return True
         # The photo could not be shown: its alt text (or a short notice) stands in for it.
-        fallback = item.caption or self.messages("image_unavailable")
+        fallback = item.fallback or self.messages("image_unavailable")
         return await self._say(context, chat_id, fallback, self._keyboard(chat_id, item.choices))
 
     async def _photo_source(self, url: str) -> str | InputFile | None:

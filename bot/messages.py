@@ -23,6 +23,7 @@ REQUIRED = (
     "button_chosen",
     "buttons_only",
     "image_unavailable",
+    "image_description",
     "class_joined",
     "class_unknown",
     "class_join_failed",

@@ -1,17 +1,44 @@
 """Turns Rasa's REST messages into what Telegram can send: text pieces, photos, keyboards.
 
-Pure: no network, no Telegram ids, and never any markup parsing — text is sent as plain text.
+Pure: no network, no Telegram ids, and never any markup parsing — text is sent as plain text,
+with the fictional world's addresses and handles defanged so that no client makes them links.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.messages import Messages
 from bot.state import Choice
+from vigie.protocol import ITEM, custom_type
 
 TEXT_LIMIT = 4096  # sendMessage text, in UTF-16 code units
 CAPTION_LIMIT = 1024  # sendPhoto caption
+
+# Telegram (its servers and every client) turns domain-like text into links and « @name » into
+# a mention of whoever owns that name. The scenarios' addresses are under the reserved
+# `.example`, `.test` and `.invalid` (RFC 2606), their accounts are fictional: each gets
+# look-alike characters that no client links.
+ONE_DOT_LEADER = "\u2024"  # « ․ » instead of « . » in a reserved address
+RATIO = "\u2236"  # « ∶ » instead of « : » in its « https:// »
+FULLWIDTH_AT = "\uff20"  # « ＠ » instead of « @ » before a handle
+_RESERVED_ADDRESS = re.compile(
+    r"(?:https?://)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:example|test|invalid)(?![\w-])"
+    r"(?:[/?#]\S*[^\s.,;:!?)»])?",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"(?<![\w@])@(?=\w)")
+
+
+def defang(text: str) -> str:
+    """The same text, read the same way, in which no reserved address or handle is a link."""
+
+    def address(match: re.Match[str]) -> str:
+        return match.group(0).replace("://", RATIO + "//").replace(".", ONE_DOT_LEADER)
+
+    return _HANDLE.sub(FULLWIDTH_AT, _RESERVED_ADDRESS.sub(address, text))
 
 
 def utf16_len(text: str) -> int:
@@ -62,6 +89,7 @@ class PhotoOut:
     url: str
     caption: str | None = None
     choices: tuple[Choice, ...] = ()
+    fallback: str | None = None  # sent as text instead when the photo cannot be sent
 
 
 Outgoing = TextOut | PhotoOut
@@ -81,40 +109,65 @@ def choices_of(message: dict[str, Any]) -> tuple[Choice, ...]:
 
 def _text_of(message: dict[str, Any]) -> str:
     text = message.get("text")
-    return text.strip() if isinstance(text, str) else ""
+    return defang(text.strip()) if isinstance(text, str) else ""
 
 
-def _is_plain_text(message: dict[str, Any]) -> bool:
-    return bool(_text_of(message)) and not message.get("buttons") and not message.get("image")
+def _words(value: Any) -> str:
+    return defang(value.strip()) if isinstance(value, str) else ""
 
 
-def plan(messages: list[dict[str, Any]], buttons_only_text: str) -> list[Outgoing]:
-    """What to send, in order. An image takes its own text, or the next plain text, as caption.
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
 
-    `custom` and `attachment` parts are not for Telegram (score payloads, widget hints).
+
+def _texts(text: str, choices: tuple[Choice, ...] = ()) -> list[Outgoing]:
+    pieces = split_text(text)
+    return [
+        *(TextOut(text=piece) for piece in pieces[:-1]),
+        TextOut(text=pieces[-1], choices=choices),
+    ]
+
+
+def _item(custom: dict[str, Any], words: Messages) -> list[Outgoing]:
+    """One picture, one message: the photo, captioned with its source line and its alt text.
+
+    When both do not fit in a caption, the alt text follows the photo as text; without a usable
+    picture, both are sent as text (the alt text stands in for the picture).
+    """
+    caption, alt = _words(custom.get("caption")), _words(custom.get("alt"))
+    description = words("image_description", alt=alt) if alt else ""
+    full = "\n\n".join(part for part in (caption, description) if part)
+    url = custom.get("image")
+    if not _is_url(url):
+        return _texts(full) if full else []
+    if utf16_len(full) <= CAPTION_LIMIT:
+        return [PhotoOut(url=url, caption=full or None, fallback=full or None)]
+    if caption and utf16_len(caption) <= CAPTION_LIMIT:
+        return [PhotoOut(url=url, caption=caption, fallback=caption), *_texts(description)]
+    return [PhotoOut(url=url), *_texts(full)]
+
+
+def plan(messages: list[dict[str, Any]], words: Messages) -> list[Outgoing]:
+    """What to send, in order. An item is one photo with its caption and alt text; a plain
+    image takes its own text as caption.
+
+    Other `custom` parts and `attachment` are not for Telegram (score payloads, widget hints).
     """
     out: list[Outgoing] = []
-    index = 0
-    while index < len(messages):
-        message = messages[index]
-        index += 1
+    for message in messages:
+        if custom_type(message) == ITEM:
+            out.extend(_item(message["custom"], words))
         text, choices = _text_of(message), choices_of(message)
         image = message.get("image")
-        if isinstance(image, str) and image.startswith(("http://", "https://")):
-            if not text and index < len(messages) and _is_plain_text(messages[index]):
-                candidate = _text_of(messages[index])
-                if utf16_len(candidate) <= CAPTION_LIMIT:
-                    text = candidate
-                    index += 1
+        if _is_url(image):
             if text and utf16_len(text) <= CAPTION_LIMIT:
-                out.append(PhotoOut(url=image, caption=text, choices=choices))
+                out.append(PhotoOut(url=image, caption=text, choices=choices, fallback=text))
                 continue
-            out.append(PhotoOut(url=image, caption=None, choices=() if text else choices))
+            out.append(PhotoOut(url=image, choices=() if text else choices))
             if not text:
                 continue
-        if not text and not choices:
-            continue
-        pieces = split_text(text) if text else [buttons_only_text]
-        out.extend(TextOut(text=piece) for piece in pieces[:-1])
-        out.append(TextOut(text=pieces[-1], choices=choices))
+        if text:
+            out.extend(_texts(text, choices))
+        elif choices:
+            out.append(TextOut(text=words("buttons_only"), choices=choices))
     return out

@@ -1,7 +1,9 @@
 """A small Bot API server on 127.0.0.1 for tests: serves injected updates, records every call.
 
 It checks what Telegram checks (text and caption limits, 64-byte callback data, markup that
-would not parse, command names) so that a bridge that breaks those rules fails here too.
+would not parse, command names) so that a bridge that breaks those rules fails here too, and it
+finds links in plain text as Telegram does (`entities` / `caption_entities` of the sent message:
+addresses, e-mails, @mentions), more eagerly than Telegram, never less.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ BOT = {
 INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout"}
 JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "scope", "entities"}
 MARKDOWN_V2_RESERVED = set("_*[]()~`>#+-=|{}.!")
+# What a Telegram client would make a link of, found in plain text (any top-level domain).
+AUTO_LINKS = (
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")),
+    ("url", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")),
+    ("url", re.compile(r"(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b(?:/\S*)?")),
+    ("mention", re.compile(r"(?<![\w@])@\w+")),
+)
 
 
 @dataclass
@@ -63,6 +72,26 @@ class Call:
 
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def auto_links(text: str) -> list[dict[str, Any]]:
+    """The link entities Telegram would attach to a plain text (offsets in UTF-16 units)."""
+    found: list[dict[str, Any]] = []
+    taken: set[int] = set()
+    for kind, pattern in AUTO_LINKS:
+        for match in pattern.finditer(text):
+            span = set(range(match.start(), match.end()))
+            if span & taken:
+                continue
+            taken |= span
+            found.append(
+                {
+                    "type": kind,
+                    "offset": utf16_len(text[: match.start()]),
+                    "length": utf16_len(match.group(0)),
+                }
+            )
+    return sorted(found, key=lambda entity: entity["offset"])
 
 
 def _markup_error(text: str, parse_mode: str | None) -> str | None:
@@ -280,7 +309,8 @@ class FakeBotApi:
         problem = _markup_error(text, params.get("parse_mode")) or _keyboard_error(params)
         if problem:
             return _error(400, problem)
-        return _ok(self._message(chat_id, {"text": text, **_markup(params)}))
+        links = {"entities": auto_links(text)} if not params.get("parse_mode") else {}
+        return _ok(self._message(chat_id, {"text": text, **links, **_markup(params)}))
 
     def _m_sendPhoto(self, params: dict, files: dict) -> JSONResponse:
         chat_id, caption = params.get("chat_id"), params.get("caption")
@@ -301,7 +331,8 @@ class FakeBotApi:
         if problem:
             return _error(400, problem)
         sizes = [{"file_id": "AgAD1", "file_unique_id": "u1", "width": 320, "height": 240}]
-        extra = {"photo": sizes, **({"caption": caption} if caption else {}), **_markup(params)}
+        text = {"caption": caption, "caption_entities": auto_links(caption)} if caption else {}
+        extra = {"photo": sizes, **text, **_markup(params)}
         return _ok(self._message(chat_id, extra))
 
     def _message(self, chat_id: int, extra: dict[str, Any]) -> dict[str, Any]:

@@ -517,19 +517,25 @@ def test_being_added_to_a_group_gets_the_notice(
 
 
 # ----- images -----------------------------------------------------------------------------------
+def item(url: str, alt: str) -> dict:
+    """The item as the action server sends it: picture, alt text and caption in one message."""
+    return {"custom": {"type": "item", "image": url, "alt": alt, "caption": "Mairie · 3 juin"}}
+
+
 def test_a_local_image_is_uploaded_with_its_alt_text_as_caption(
     start_bridge: BridgeFactory, bot_api: FakeBotApi, rasa: StubRasa
 ) -> None:
-    alt = "🖼️ Ce que montre l'image : une piscine fermée"
+    alt = "une piscine fermée"
     rasa.script = lambda _s, _m: (
         200,
-        [{"image": f"{rasa.url}/img/ok.png"}, {"text": alt}, {"text": "Fiable ?"}],
+        [item(f"{rasa.url}/img/ok.png", alt), {"text": "Fiable ?"}],
         0.0,
     )
     start_bridge()
     bot_api.inject(tg.text(LEARNER, "go"))
     photo, question = bot_api.wait_sent(LEARNER, 2)
-    assert photo.method == "sendPhoto" and photo.params["caption"] == alt
+    assert photo.method == "sendPhoto"
+    assert photo.params["caption"] == "Mairie · 3 juin\n\n" + MESSAGES("image_description", alt=alt)
     assert PNG in photo.files.values()  # uploaded: Telegram cannot fetch 127.0.0.1
     assert question.text == "Fiable ?"
 
@@ -554,14 +560,14 @@ def test_a_photo_that_fails_is_replaced_by_its_alt_text(
     start_bridge: BridgeFactory, bot_api: FakeBotApi, rasa: StubRasa, path: str
 ) -> None:
     url = path.replace("LOCAL", rasa.url)
-    alt = "🖼️ Ce que montre l'image : un graphique tronqué"
-    rasa.script = lambda _s, _m: (200, [{"image": url}, {"text": alt}], 0.0)
+    rasa.script = lambda _s, _m: (200, [item(url, "un graphique tronqué")], 0.0)
     start_bridge()
     bot_api.inject(tg.text(LEARNER, "go"))
     (call,) = bot_api.wait_sent(LEARNER, 1)
     bot_api.wait_quiet()
-    assert call.method == "sendMessage" and call.text == alt
-    assert bot_api.texts(LEARNER) == [alt]
+    shown = "Mairie · 3 juin\n\n" + MESSAGES("image_description", alt="un graphique tronqué")
+    assert call.method == "sendMessage" and call.text == shown
+    assert bot_api.texts(LEARNER) == [shown]
 
 
 # ----- Telegram trouble ---------------------------------------------------------------------------

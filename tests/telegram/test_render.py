@@ -1,4 +1,6 @@
-"""The bridge's pure parts: text splitting, reply planning, button keys, flood control."""
+"""The bridge's rendering: text splitting, reply planning (one item, one photo), defanged
+addresses, button keys, flood control; and, through the real PTB client against the fake Bot
+API, what a learner's Telegram would show."""
 
 from __future__ import annotations
 
@@ -9,10 +11,27 @@ from pathlib import Path
 import pytest
 
 from bot.messages import COMMANDS, REQUIRED, load_messages
-from bot.render import CAPTION_LIMIT, TEXT_LIMIT, PhotoOut, TextOut, plan, split_text, utf16_len
+from bot.render import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    PhotoOut,
+    TextOut,
+    defang,
+    plan,
+    split_text,
+    utf16_len,
+)
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
+from tests.telegram import fake_bot_api as tg
+from tests.telegram.conftest import BridgeFactory
+from tests.telegram.fake_bot_api import FakeBotApi, auto_links
+from tests.telegram.stub_rasa import PNG, StubRasa
 
 BOT_DIR = Path(__file__).resolve().parents[2] / "bot"
+WORDS = load_messages()
+LEARNER = 5151
+ALT = "Capture d'un article du site infoflash24.example : une piscine municipale fermée"
+CAPTION = "InfoFlash 24 (@InfoFlash_24) · https://infoflash24.example/piscine · 12 mars"
 
 
 def squash(text: str) -> str:
@@ -55,33 +74,73 @@ def test_emoji_count_twice_like_telegram_counts_them() -> None:
 def test_plan_attaches_buttons_to_the_last_piece_only() -> None:
     long_text = "\n\n".join(["Un paragraphe. " * 40] * 20)
     buttons = [{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}]
-    out = plan([{"text": long_text, "buttons": buttons}], "👇")
+    out = plan([{"text": long_text, "buttons": buttons}], WORDS)
     assert len(out) > 1
     assert all(isinstance(item, TextOut) for item in out)
     assert [item.choices for item in out[:-1]] == [()] * (len(out) - 1)
     assert out[-1].choices == (Choice("Oui", "/affirm"), Choice("Non", "/deny"))
 
 
-def test_plan_uses_the_following_text_as_the_image_caption() -> None:
-    messages = [
-        {"image": "https://example.org/a.png"},
-        {"text": "🖼️ Ce que montre l'image : un chat"},
-        {
-            "text": "Cette annonce, tu la trouves fiable ?",
-            "buttons": [{"title": "Oui", "payload": "/a"}],
-        },
-    ]
-    out = plan(messages, "👇")
+def item(image: str = "https://images.example.org/a.png", **fields: str) -> dict:
+    return {"custom": {"type": "item", "image": image, "alt": ALT, "caption": CAPTION} | fields}
+
+
+def test_an_item_is_one_photo_captioned_with_its_source_and_alt_text() -> None:
+    question = {"text": "Tu en penses quoi ?", "buttons": [{"title": "Faux", "payload": "/f"}]}
+    out = plan([item(), question], WORDS)
+    full = defang(CAPTION) + "\n\n" + WORDS("image_description", alt=defang(ALT))
     assert out == [
-        PhotoOut(url="https://example.org/a.png", caption="🖼️ Ce que montre l'image : un chat"),
-        TextOut(text="Cette annonce, tu la trouves fiable ?", choices=(Choice("Oui", "/a"),)),
+        PhotoOut(url="https://images.example.org/a.png", caption=full, fallback=full),
+        TextOut(text="Tu en penses quoi ?", choices=(Choice("Faux", "/f"),)),
     ]
+
+
+def test_texts_with_a_picture_sign_are_no_longer_paired_with_images() -> None:
+    description = "🖼️ Ce que montre l'image : un chat"
+    messages = [{"image": "https://example.org/a.png"}, {"text": description}]
+    assert plan(messages, WORDS) == [
+        PhotoOut(url="https://example.org/a.png"),
+        TextOut(text=description),
+    ]
+
+
+def test_an_item_too_long_for_a_caption_keeps_its_alt_text_as_the_next_message() -> None:
+    alt = "Une longue description neutre. " * 60
+    photo, *rest = plan([item(alt=alt)], WORDS)
+    assert photo == PhotoOut(
+        url="https://images.example.org/a.png", caption=defang(CAPTION), fallback=defang(CAPTION)
+    )
+    assert "".join(piece.text for piece in rest) == WORDS("image_description", alt=alt.strip())
+    assert all(utf16_len(piece.text) <= TEXT_LIMIT for piece in rest)
+
+
+@pytest.mark.parametrize("image", ["javascript:alert(1)", "", None])
+def test_an_item_without_a_usable_picture_is_its_alt_text(image: str | None) -> None:
+    (out,) = plan([item(image=image)], WORDS)
+    assert isinstance(out, TextOut) and defang(ALT) in out.text and defang(CAPTION) in out.text
 
 
 def test_plan_image_with_too_long_a_text_sends_it_after() -> None:
     text = "x " * CAPTION_LIMIT
-    out = plan([{"image": "https://example.org/a.png", "text": text}], "👇")
+    out = plan([{"image": "https://example.org/a.png", "text": text}], WORDS)
     assert out == [PhotoOut(url="https://example.org/a.png"), TextOut(text=text.strip())]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Vu sur infoflash24.example/piscine.", "Vu sur infoflash24․example/piscine."),
+        ("https://www.le-petit-lezard.test/a?b=1", "https∶//www․le-petit-lezard․test/a?b=1"),
+        ("Écris à contact@kobaltix.invalid !", "Écris à contact@kobaltix․invalid !"),
+        ("Le compte @InfoFlash_24 (InfoFlash)", "Le compte ＠InfoFlash_24 (InfoFlash)"),
+        ("Va sur https://www.clemi.fr/ressources", "Va sur https://www.clemi.fr/ressources"),
+        ("Une testeuse, un exemple, le 12.03.2025", "Une testeuse, un exemple, le 12.03.2025"),
+    ],
+)
+def test_reserved_addresses_and_handles_are_defanged_real_ones_kept(text: str, shown: str) -> None:
+    assert defang(text) == shown
+    kinds = {entity["type"] for entity in auto_links(defang(text))}
+    assert kinds <= ({"url"} if "clemi.fr" in text else set())
 
 
 def test_plan_skips_what_is_not_for_telegram() -> None:
@@ -92,8 +151,8 @@ def test_plan_skips_what_is_not_for_telegram() -> None:
         {"buttons": [{"title": "", "payload": "/x"}, {"title": "Ok", "payload": 3}]},
         {"buttons": [{"title": "Lycée", "payload": "/choose_option"}]},
     ]
-    assert plan(messages, "👇") == [
-        TextOut(text="👇", choices=(Choice("Lycée", "/choose_option"),))
+    assert plan(messages, WORDS) == [
+        TextOut(text=WORDS("buttons_only"), choices=(Choice("Lycée", "/choose_option"),))
     ]
 
 
@@ -189,3 +248,51 @@ def test_every_message_is_in_the_data_file_and_none_in_python() -> None:
         )
         strings = [s for s in french.findall(code) if '"""' not in s]
         assert not strings, f"{source.name} holds French text: {strings}"
+
+
+# ----- through the real PTB client, against the fake Bot API ----------------------------------
+def links_in(call: tg.Call) -> list[dict]:
+    """The link entities Telegram attached to what the bot sent."""
+    result = call.result or {}
+    return result.get("entities", []) + result.get("caption_entities", [])
+
+
+def test_an_item_reaches_telegram_as_one_photo_and_no_fake_address_is_a_link(
+    start_bridge: BridgeFactory, bot_api: FakeBotApi, rasa: StubRasa
+) -> None:
+    question = {
+        "text": "Tu en penses quoi ? (vu sur infoflash24.example, par @InfoFlash_24)",
+        "buttons": [{"title": "Ouvrir infoflash24.example", "payload": "/open"}],
+    }
+    rasa.script = lambda _s, message: (
+        (200, [item(image=f"{rasa.url}/img/ok.png"), question], 0.0)
+        if message == "go"
+        else (200, [{"text": "Plus d'infos : https://www.clemi.fr/ressources"}], 0.0)
+    )
+    start_bridge()
+    bot_api.inject(tg.text(LEARNER, "go"))
+    photo, asked = bot_api.wait_sent(LEARNER, 2)
+    assert photo.method == "sendPhoto" and PNG in photo.files.values()
+    assert photo.params["caption"].startswith("InfoFlash 24 (＠InfoFlash_24) · https∶//infoflash24")
+    assert WORDS("image_description", alt=defang(ALT)) in photo.params["caption"]
+    assert asked.method == "sendMessage" and "infoflash24․example" in asked.text
+    assert links_in(photo) == [] and links_in(asked) == []
+
+    bot_api.inject(tg.press(LEARNER, asked, asked.buttons[0]["callback_data"]))
+    echo, resource = bot_api.wait_sent(LEARNER, 4)[2:]
+    assert echo.text == WORDS("button_chosen", title="Ouvrir infoflash24․example")
+    assert links_in(echo) == []
+    assert [link["type"] for link in links_in(resource)] == ["url"]  # a real resource stays one
+
+
+def test_an_item_photo_telegram_refuses_is_replaced_by_its_alt_text(
+    start_bridge: BridgeFactory, bot_api: FakeBotApi, rasa: StubRasa
+) -> None:
+    rasa.script = lambda _s, _m: (200, [item(image="https://images.example.org/broken.png")], 0.0)
+    start_bridge()
+    bot_api.inject(tg.text(LEARNER, "go"))
+    (call,) = bot_api.wait_sent(LEARNER, 1)
+    bot_api.wait_quiet()
+    assert call.method == "sendMessage"
+    assert call.text == defang(CAPTION) + "\n\n" + WORDS("image_description", alt=defang(ALT))
+    assert links_in(call) == []
