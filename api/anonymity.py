@@ -1,27 +1,50 @@
-"""The k-anonymity rule, in one place, used by the JSON summary, the dashboard, CSV and report.
+"""What may be published about a group of learners, in one place, for the JSON summary, the
+dashboard, the report and the CSV: the k threshold, cohorts of k, rounded rates.
 
-A figure computed over fewer than k learners is never shown; nothing else decides that.
+Never lets a figure describe fewer than k learners, nor change with one newcomer's answers.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
 
-
-def figure(value: T, *, learners: int, k: int) -> T | None:
-    """The value when it describes at least k learners, else None (withheld)."""
-    return value if learners >= k else None
+RATE_STEP = 0.05
+"""Published rates and differences of rates are multiples of 5 points."""
 
 
-def count(learners: int, *, k: int) -> int | None:
-    """A head count: 0 or at least k is shown; 1 … k-1 is withheld (too few to hide in)."""
-    return learners if learners == 0 or learners >= k else None
+def band(learners: int, *, k: int) -> int | None:
+    """A head count as published: 0; withheld from 1 to k−1; else rounded down to a multiple of
+    k (5, 10, 15… for k = 5), which is the number of learners the figures are computed on."""
+    if learners == 0:
+        return 0
+    return learners // k * k if learners >= k else None
 
 
-def ratio(value: float | None, *, learners: int, k: int) -> float | None:
-    """A rate rounded for display, withheld below k."""
+def cohort(members: Sequence[T], *, k: int) -> list[T]:
+    """The members a figure is computed on: the first `band` of them, in the order they joined
+    the group. A newcomer changes nothing until k newcomers together complete the next band."""
+    return list(members[: len(members) // k * k])
+
+
+def _steps(count: int) -> float:
+    return round(count * RATE_STEP, 2) + 0.0  # + 0.0 turns −0.0 into 0.0
+
+
+def rate(value: float | None, *, learners: int, k: int) -> float | None:
+    """A rate or a difference of rates over `learners`: withheld below k, else to the nearest
+    5 points."""
     if value is None or learners < k:
         return None
-    return round(value, 3)
+    return _steps(round(value / RATE_STEP))
+
+
+def margin(value: float | None, *, learners: int, k: int) -> float | None:
+    """The half-width of an interval: withheld below k, else rounded UP to 5 points (rounding
+    never makes a change look more certain than it is)."""
+    if value is None or learners < k:
+        return None
+    return _steps(math.ceil(round(value / RATE_STEP, 9)))

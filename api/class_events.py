@@ -43,7 +43,7 @@ def learners_joined(session: Session, *, code: str) -> int:
 
 
 def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
-    """Every event of the learners currently in the class (oldest first)."""
+    """Every event of the learners currently in the class, oldest first, in a stable order."""
     query = (
         select(
             ProgressEvent.learner_id,
@@ -57,11 +57,15 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
             ProgressEvent.criteria_found,
             ProgressEvent.criteria_expected,
             ProgressEvent.occurred_at,
+            ProgressEvent.id,
         )
         .join(Learner, Learner.id == ProgressEvent.learner_id)
         .where(Learner.class_code == code)
     )
-    rows = [
+    # Oldest first, ties broken by event id: the same events always come in the same order, so
+    # the first learners of a group (the cohorts of api.anonymity) are the same on every call.
+    ordered = sorted(session.execute(query), key=lambda row: (_aware(row[10]), row[11]))
+    return [
         EventRow(
             learner=row[0],
             type=row[1],
@@ -75,7 +79,5 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
             criteria_expected=tuple(row[9] or ()),
             occurred_at=_aware(row[10]),
         )
-        for row in session.execute(query)
+        for row in ordered
     ]
-    rows.sort(key=lambda row: row.occurred_at)
-    return rows

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from scenarios.measures import Direction
 from scenarios.schema import Criterion
 
 Rate = Annotated[float, Field(ge=0, le=1)]
@@ -61,47 +62,72 @@ class ClassOut(BaseModel):
     created_at: dt.datetime
 
 
+COUNT_NOTE = "0, withheld (null) below k, else rounded down to a multiple of k"
+RATE_NOTE = "to the nearest 0.05, over the first learners of the group in bands of k"
+
+
 class ScenarioFigures(BaseModel):
     scenario: str
     title: str
-    learners_started: int | None
-    learners_completed: int | None
-    mean_score: Rate | None = Field(description="mean of each learner's points / max points")
+    learners_started: int | None = Field(description=f"learners who started it: {COUNT_NOTE}")
+    learners_completed: int | None = Field(description=COUNT_NOTE)
+    mean_score: Rate | None = Field(
+        description=f"mean of each learner's points / max points, {RATE_NOTE}"
+    )
     suppressed: bool = Field(description="fewer than k learners started it: no figure shown")
 
 
 class CriterionFigures(BaseModel):
     criterion: Criterion
-    learners: int | None = Field(description="learners asked to show this reflex")
-    mastery: Rate | None = Field(description="mean share of expected uses actually shown")
+    learners: int | None = Field(
+        description=f"learners asked to show this reflex in the shown cells: {COUNT_NOTE}"
+    )
+    mastery: Rate | None = Field(
+        description=f"mean share of expected uses shown, over the shown cells only, {RATE_NOTE}"
+    )
     by_scenario: dict[str, Rate | None] = Field(description="heat-map row; None below k")
     suppressed: bool
 
 
 class QuizMeasures(BaseModel):
-    learners: int | None
-    fake_detection: Rate | None = Field(description="share of fake items judged fake")
+    """Means over learners of each learner's measures (scenarios/measures.py)."""
+
+    learners: int | None = Field(description=COUNT_NOTE)
+    fake_detection: Rate | None = Field(description="share of fake items judged not reliable")
     reliable_detection: Rate | None = Field(description="share of reliable items judged reliable")
-    discernment: SignedRate | None = Field(description="fake + reliable detection − 1")
+    discernment: Rate | None = Field(
+        description="mean of the two detection rates: 1 all right, 0.5 chance, 0 all wrong"
+    )
     bias: SignedRate | None = Field(
-        description="(fake − reliable detection) / 2: > 0 sees fakes everywhere, < 0 credulous"
+        description="fake − reliable detection: > 0 distrusts too much, < 0 believes too much"
+    )
+    unsure_rate: Rate | None = Field(
+        description="share of « je ne sais pas » answers (left out of the detection rates)"
     )
     suppressed: bool
 
 
 class QuizGain(BaseModel):
-    learners: int | None = Field(description="learners who took both forms")
-    fake_detection: Delta | None
-    reliable_detection: Delta | None
-    discernment: Delta | None
+    learners: int | None = Field(description=f"learners who took both forms: {COUNT_NOTE}")
+    fake_detection: SignedRate | None
+    reliable_detection: SignedRate | None
+    discernment: SignedRate | None
     bias: Delta | None
+    discernment_margin: Rate | None = Field(
+        description="half-width of the 95 % interval of the discernment gain (Student's t over"
+        " the learners' own gains), rounded up to 0.05"
+    )
+    discernment_change: Direction | None = Field(
+        description="up / down when the published gain exceeds its margin, else noise"
+    )
     suppressed: bool
 
 
 class QuizFigures(BaseModel):
-    pre: QuizMeasures = Field(description="first form each learner answered")
-    post: QuizMeasures = Field(description="the other form, answered afterwards")
+    pre: QuizMeasures = Field(description="first of forms A and B each learner answered")
+    post: QuizMeasures = Field(description="the other one, answered afterwards")
     gain: QuizGain = Field(description="mean post − pre of learners who took both")
+    delayed: QuizMeasures = Field(description="form C, the delayed re-test")
 
 
 class MissedReflex(BaseModel):
@@ -112,8 +138,8 @@ class MissedReflex(BaseModel):
 
 class ActivityDay(BaseModel):
     date: dt.date
-    learners: int | None
-    answers: int | None
+    learners: int | None = Field(description=COUNT_NOTE)
+    answers: int | None = Field(description="answers of the learners the day's figures are on")
     suppressed: bool
 
 
@@ -122,10 +148,12 @@ class ClassSummary(BaseModel):
     name: str
     k_anonymity: int
     learners: int = Field(description="learners who joined the class")
-    active_learners: int | None
+    active_learners: int | None = Field(description=COUNT_NOTE)
     suppressed: bool = Field(description="fewer than k active learners: nothing broken down")
-    scenarios_started: int | None = Field(description="learner × scenario pairs started")
-    scenarios_completed: int | None
+    scenarios_started: int | None = Field(
+        description="learner × scenario pairs started: the sum of the shown rows' counts"
+    )
+    scenarios_completed: int | None = Field(description="the sum of the shown rows' counts")
     scenarios: list[ScenarioFigures]
     criteria: list[CriterionFigures]
     quiz: QuizFigures

@@ -1,166 +1,122 @@
-"""The class CSV: one row per pseudonymous learner × scenario, semicolon-separated UTF-8 with a
-BOM so that French Excel opens it right.
+"""The class CSV: the class summary's tables as rows, one figure a row, for a French spreadsheet
+(semicolon-separated, UTF-8 with a BOM, decimal comma).
 
-Never exports a raw learner id (a per-class alias instead), nor a row of a group below k.
+Never has a row about one learner, a day or a learner's before/after pair: every value is read
+from the ClassSummary, under its k, cohort, rounding and suppression rules.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
-from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date, tzinfo
+from collections.abc import Iterator
 
-from api import quiz_gain, summary
-from api.class_events import EventRow
+from api.class_schemas import ClassSummary, QuizGain, QuizMeasures
 from api.labels import labels
-from scenarios.loader import Catalogue
 
 BOM = "\ufeff"
-COLUMNS = (
-    "learner",
-    "scenario",
-    "title",
-    "role",
-    "started",
-    "completed",
-    "steps",
-    "points",
-    "max_points",
-    "score",
-    "hints",
-    "expected",
-    "found",
-    "last_day",
-)
+Row = tuple[str, str, str, str, str, str]
+QUIZ_MEASURES = ("fake_detection", "reliable_detection", "discernment", "bias", "unsure_rate")
 
 
-def learner_alias(pepper: str, *, code: str, learner: str) -> str:
-    """A stable per-class alias: the same learner gets another alias in another class."""
-    digest = hmac.new(pepper.encode(), f"export:{code}:{learner}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:12]
+def _number(value: float) -> str:
+    """12.5 → « 12,5 », 35.000000001 → « 35 » (French spreadsheets read a decimal comma)."""
+    return f"{value:.1f}".removesuffix(".0").replace(".", ",")
 
 
-def _yes_no(value: bool) -> str:
-    return labels()["yes"] if value else labels()["no"]
+class _Rows:
+    """Builds rows of one table; a withheld value is an empty cell with « moins de k »."""
 
+    def __init__(self, table: str, k: int) -> None:
+        self.table = labels()["csv"]["tables"][table]
+        self.withheld = labels()["csv"]["withheld"].format(k=k)
 
-def _last_days(events: Sequence[EventRow], zone: tzinfo) -> dict[tuple[str, str], date]:
-    last: dict[tuple[str, str], date] = {}
-    for event in events:
-        if event.scenario is not None:
-            last[(event.learner, event.scenario)] = event.occurred_at.astimezone(zone).date()
-    return last
-
-
-def _scenario_rows(
-    events: Sequence[EventRow], catalogue: Catalogue, k: int, zone: tzinfo
-) -> list[tuple[str, str, dict[str, object]]]:
-    states = summary.learner_scenarios(events)
-    started: dict[str, int] = defaultdict(int)
-    for (_learner, scenario_id), state in states.items():
-        started[scenario_id] += state.started
-    last = _last_days(events, zone)
-    rows = []
-    for (learner, scenario_id), state in states.items():
-        if started[scenario_id] < k:
-            continue
-        scored = [step for step in state.steps.values() if step.max_points is not None]
-        points = sum(step.points or 0 for step in scored)
-        max_points = sum(step.max_points or 0 for step in scored)
-        expected, found = state.criteria()
-        score = state.score
-        rows.append(
-            (
-                learner,
-                scenario_id,
-                {
-                    "title": summary.scenario_title(catalogue, scenario_id),
-                    "role": "",
-                    "started": _yes_no(state.started),
-                    "completed": _yes_no(state.completed),
-                    "steps": len(scored),
-                    "points": points,
-                    "max_points": max_points,
-                    "score": "" if score is None else round(score * 100),
-                    "hints": state.hints,
-                    "expected": " ".join(sorted(expected)),
-                    "found": " ".join(sorted(c for c, n in found.items() if n)),
-                    "last_day": last[(learner, scenario_id)].isoformat(),
-                },
-            )
+    def row(
+        self, line: str, measure: str, value: float | None, unit: str, learners: int | None = None
+    ) -> Row:
+        unit_label = labels()["csv"]["units"][unit]
+        if value is None:
+            return (self.table, line, measure, "", unit_label, self.withheld)
+        shown = _number(100 * value if unit in {"percent", "points"} else value)
+        return (
+            self.table,
+            line,
+            measure,
+            shown,
+            unit_label,
+            "" if learners is None else str(learners),
         )
-    return rows
 
 
-def _quiz_rows(
-    events: Sequence[EventRow], k: int, zone: tzinfo
-) -> list[tuple[str, str, dict[str, object]]]:
-    answers: dict[tuple[str, str], dict[str, EventRow]] = defaultdict(dict)
-    order: dict[str, list[str]] = defaultdict(list)
-    for event in events:
-        if event.type == "quiz_answered" and event.scenario in quiz_gain.QUIZ_FORMS:
-            answers[(event.learner, event.scenario)].setdefault(event.step or "", event)
-            if event.scenario not in order[event.learner]:
-                order[event.learner].append(event.scenario)
-    takers: dict[str, int] = defaultdict(int)
-    for _learner, form in answers:
-        takers[form] += 1
-    last = _last_days(events, zone)
-    rows = []
-    for (learner, form), items in answers.items():
-        if takers[form] < k:
-            continue
-        marked = [item for item in items.values() if item.correct is not None]
-        right = sum(bool(item.correct) for item in marked)
-        role = "pre" if order[learner][0] == form else "post"
-        rows.append(
-            (
-                learner,
-                form,
-                {
-                    "title": labels()["quiz_forms"][form],
-                    "role": labels()["quiz_roles"][role],
-                    "started": _yes_no(True),
-                    "completed": "",
-                    "steps": len(marked),
-                    "points": right,
-                    "max_points": len(marked),
-                    "score": round(100 * right / len(marked)) if marked else "",
-                    "hints": "",
-                    "expected": "",
-                    "found": "",
-                    "last_day": last[(learner, form)].isoformat(),
-                },
-            )
+def _class_rows(summary: ClassSummary) -> Iterator[Row]:
+    names = labels()["csv"]["class"]
+    rows = _Rows("class", summary.k_anonymity)
+    yield rows.row("", names["learners"], summary.learners, "learners")
+    yield rows.row("", names["active_learners"], summary.active_learners, "learners")
+    if summary.suppressed:
+        return
+    yield rows.row("", names["scenarios_started"], summary.scenarios_started, "pairs")
+    yield rows.row("", names["scenarios_completed"], summary.scenarios_completed, "pairs")
+
+
+def _scenario_rows(summary: ClassSummary) -> Iterator[Row]:
+    names = labels()["csv"]["scenario"]
+    rows = _Rows("scenarios", summary.k_anonymity)
+    for figure in summary.scenarios:
+        started = figure.learners_started
+        yield rows.row(figure.title, names["learners_started"], started, "learners")
+        yield rows.row(
+            figure.title, names["learners_completed"], figure.learners_completed, "learners"
         )
-    return rows
+        yield rows.row(figure.title, names["mean_score"], figure.mean_score, "percent", started)
 
 
-def export(
-    *,
-    code: str,
-    events: Sequence[EventRow],
-    catalogue: Catalogue,
-    pepper: str,
-    k: int,
-    zone: tzinfo,
-) -> str:
-    """The CSV text (BOM included); only headers when fewer than k learners were active."""
-    header = labels()["csv"]
+def _reflex_rows(summary: ClassSummary) -> Iterator[Row]:
+    rows = _Rows("reflexes", summary.k_anonymity)
+    titles = {
+        figure.scenario: figure.title for figure in summary.scenarios if not figure.suppressed
+    }
+    for figure in summary.criteria:
+        label = labels()["criteria"][figure.criterion.value]["label"]
+        everywhere = labels()["csv"]["all_scenarios"]
+        if figure.learners != 0:
+            yield rows.row(label, everywhere, figure.mastery, "percent", figure.learners)
+        for scenario, value in figure.by_scenario.items():
+            if scenario in titles:
+                yield rows.row(label, titles[scenario], value, "percent")
+
+
+def _part_rows(rows: _Rows, part: str, figures: QuizMeasures) -> Iterator[Row]:
+    line, names = labels()["csv"]["quiz_parts"][part], labels()["quiz_measures"]
+    for measure in QUIZ_MEASURES:
+        unit = "points" if measure == "bias" else "percent"
+        yield rows.row(line, names[measure], getattr(figures, measure), unit, figures.learners)
+
+
+def _gain_rows(rows: _Rows, gain: QuizGain) -> Iterator[Row]:
+    line, names = labels()["csv"]["quiz_parts"]["gain"], labels()["quiz_measures"]
+    for measure in QUIZ_MEASURES[:4]:
+        yield rows.row(line, names[measure], getattr(gain, measure), "points", gain.learners)
+    margin = labels()["csv"]["discernment_margin"]
+    yield rows.row(line, margin, gain.discernment_margin, "points", gain.learners)
+
+
+def _quiz_rows(summary: ClassSummary) -> Iterator[Row]:
+    rows, quiz = _Rows("quiz", summary.k_anonymity), summary.quiz
+    if quiz.pre.learners != 0:
+        yield from _part_rows(rows, "pre", quiz.pre)
+    if quiz.post.learners != 0:
+        yield from _part_rows(rows, "post", quiz.post)
+        yield from _gain_rows(rows, quiz.gain)
+    if quiz.delayed.learners != 0:
+        yield from _part_rows(rows, "delayed", quiz.delayed)
+
+
+def export(summary: ClassSummary) -> str:
+    """The CSV text, BOM included."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header[column] for column in COLUMNS])
-    if len({event.learner for event in events}) >= k:
-        rows = _scenario_rows(events, catalogue, k, zone) + _quiz_rows(events, k, zone)
-        aliased = [
-            (learner_alias(pepper, code=code, learner=learner), scenario, values)
-            for learner, scenario, values in rows
-        ]
-        aliased.sort(key=lambda row: (row[0], row[1]))
-        for alias, scenario, values in aliased:
-            writer.writerow([alias, scenario] + [values[column] for column in COLUMNS[2:]])
+    writer.writerow(labels()["csv"]["columns"])
+    for rows in (_class_rows, _scenario_rows, _reflex_rows, _quiz_rows):
+        writer.writerows(rows(summary))
     return BOM + buffer.getvalue()

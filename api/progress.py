@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from api import learners
 from api.models import ProgressEvent
+from api.quiz_gain import QUIZ_SCENARIOS
 from api.schemas import ProgressEventIn
 from scenarios.loader import Catalogue
-
-QUIZ_SCENARIOS = frozenset({"quiz_a", "quiz_b"})
 
 
 def unknown_scenarios(events: Sequence[ProgressEventIn], catalogue: Catalogue) -> set[str]:

@@ -1,121 +1,133 @@
-"""Before/after quiz measures from quiz_answered events: detection of fakes, of reliable items,
-discernment and response bias, per learner, then averaged with the k-anonymity rule.
+"""The quiz figures of a class from its quiz_answered events: before (the first of forms A and B
+a learner answered), after (the other one), the paired gain, and the delayed re-test (form C).
 
-Never treats a learner's second answer to an item as their test answer (the first one counts).
+Never defines a measure (scenarios/measures.py does) and never treats a learner's second answer
+to an item as their test answer (the first one counts).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
 from api import anonymity
 from api.class_events import EventRow
 from api.class_schemas import QuizFigures, QuizGain, QuizMeasures
+from scenarios.measures import Change, Judgement, Measures, change, mean_change, measure
 
 QUIZ_FORMS = ("quiz_a", "quiz_b")
+"""The pre / post forms: whichever a learner answered first is their pre-test."""
+DELAYED_FORM = "quiz_c"
+QUIZ_SCENARIOS = frozenset({*QUIZ_FORMS, DELAYED_FORM})
 
 
 @dataclass(frozen=True)
-class Measures:
-    fake_detection: float
-    reliable_detection: float
+class Taken:
+    """One learner's measures on one form, and when they started it (position in the events)."""
 
-    @property
-    def discernment(self) -> float:
-        """Hit rate on fakes minus false alarms on reliable items (−1 … 1)."""
-        return self.fake_detection + self.reliable_detection - 1
-
-    @property
-    def bias(self) -> float:
-        """Leaning towards 'fake' on a balanced set, minus one half (−0.5 … 0.5)."""
-        return (self.fake_detection - self.reliable_detection) / 2
+    started: int
+    measures: Measures
 
 
-@dataclass(frozen=True)
-class LearnerQuiz:
-    pre: Measures | None
-    post: Measures | None
+def judgements(answers: Sequence[EventRow]) -> list[Judgement]:
+    return [
+        Judgement.from_outcome(reliable=answer.item_reliable, correct=answer.correct)
+        for answer in answers
+        if answer.item_reliable is not None
+    ]
 
 
-def measures(answers: Iterable[EventRow]) -> Measures | None:
-    """One form's measures; None unless both fake and reliable items were answered."""
-    fake: list[bool] = []
-    reliable: list[bool] = []
-    for answer in answers:
-        if answer.correct is None or answer.item_reliable is None:
+def forms_taken(events: Sequence[EventRow]) -> dict[str, dict[str, Taken]]:
+    """learner → form → their answers (first answer to each item), forms in the order taken."""
+    first: dict[tuple[str, str], int] = {}
+    answers: dict[tuple[str, str], dict[str, EventRow]] = defaultdict(dict)
+    for position, event in enumerate(events):  # oldest first
+        if event.type != "quiz_answered" or event.scenario not in QUIZ_SCENARIOS:
             continue
-        (reliable if answer.item_reliable else fake).append(answer.correct)
-    if not fake or not reliable:
-        return None
-    return Measures(fake_detection=fmean(fake), reliable_detection=fmean(reliable))
+        key = (event.learner, event.scenario)
+        first.setdefault(key, position)
+        answers[key].setdefault(event.step or "", event)
+    taken: dict[str, dict[str, Taken]] = defaultdict(dict)
+    for (learner, form), position in first.items():
+        items = list(answers[(learner, form)].values())
+        taken[learner][form] = Taken(position, measure(judgements(items)))
+    return taken
 
 
-def per_learner(events: Sequence[EventRow]) -> dict[str, LearnerQuiz]:
-    """Each learner's pre (first form answered) and post (the other form) measures."""
-    forms: dict[str, dict[str, dict[str, EventRow]]] = defaultdict(dict)
-    order: dict[str, list[str]] = defaultdict(list)
-    for event in events:  # oldest first
-        if event.type != "quiz_answered" or event.scenario not in QUIZ_FORMS:
-            continue
-        items = forms[event.learner].setdefault(event.scenario, {})
-        if event.scenario not in order[event.learner]:
-            order[event.learner].append(event.scenario)
-        items.setdefault(event.step or "", event)
-    result: dict[str, LearnerQuiz] = {}
-    for learner, taken in order.items():
-        pre = measures(forms[learner][taken[0]].values())
-        post = measures(forms[learner][taken[1]].values()) if len(taken) > 1 else None
-        result[learner] = LearnerQuiz(pre=pre, post=post if pre is not None else None)
-    return result
+def _in_order(takes: list[Taken]) -> list[Taken]:
+    return sorted(takes, key=lambda take: take.started)
 
 
-def _mean_measures(group: list[Measures], *, k: int) -> QuizMeasures:
-    size = len(group)
-    shown = size >= k
+def _mean(group: list[Measures], pick: Callable[[Measures], float | None], k: int) -> float | None:
+    values = [value for m in group if (value := pick(m)) is not None]
+    return anonymity.rate(fmean(values), learners=len(values), k=k) if values else None
 
-    def rate(values: list[float]) -> float | None:
-        return anonymity.ratio(fmean(values), learners=size, k=k) if values and shown else None
 
+def _figures(takes: list[Taken], *, k: int) -> QuizMeasures:
+    group = [take.measures for take in anonymity.cohort(_in_order(takes), k=k)]
     return QuizMeasures(
-        learners=anonymity.count(size, k=k),
-        fake_detection=rate([m.fake_detection for m in group]),
-        reliable_detection=rate([m.reliable_detection for m in group]),
-        discernment=rate([m.discernment for m in group]),
-        bias=rate([m.bias for m in group]),
-        suppressed=not shown,
+        learners=anonymity.band(len(takes), k=k),
+        fake_detection=_mean(group, lambda m: m.fake_detection, k),
+        reliable_detection=_mean(group, lambda m: m.reliable_detection, k),
+        discernment=_mean(group, lambda m: m.discernment, k),
+        bias=_mean(group, lambda m: m.bias, k),
+        unsure_rate=_mean(group, lambda m: m.unsure_rate, k),
+        suppressed=len(takes) < k,
     )
 
 
-def _gain(pairs: list[tuple[Measures, Measures]], *, k: int) -> QuizGain:
-    size = len(pairs)
-    shown = size >= k
+def _gain(pairs: list[tuple[Taken, Taken]], *, k: int) -> QuizGain:
+    """Each learner's after − before, averaged over the first band of learners who took both."""
+    group = anonymity.cohort(sorted(pairs, key=lambda pair: pair[1].started), k=k)
 
-    def delta(pick: str) -> float | None:
-        if not pairs or not shown:
-            return None
-        value = fmean(getattr(post, pick) - getattr(pre, pick) for pre, post in pairs)
-        return anonymity.ratio(value, learners=size, k=k)
+    def deltas(pick: Callable[[Measures], float | None]) -> list[float]:
+        values = [(pick(pre.measures), pick(post.measures)) for pre, post in group]
+        return [b - a for a, b in values if a is not None and b is not None]
 
+    def delta(pick: Callable[[Measures], float | None]) -> float | None:
+        values = deltas(pick)
+        return anonymity.rate(fmean(values), learners=len(values), k=k) if values else None
+
+    changes = [one for pre, post in group if (one := change(pre.measures, post.measures))]
+    spread = mean_change(changes)
+    gain, margin = delta(lambda m: m.discernment), None
+    if spread is not None:
+        margin = anonymity.margin(spread.margin, learners=len(changes), k=k)
     return QuizGain(
-        learners=anonymity.count(size, k=k),
-        fake_detection=delta("fake_detection"),
-        reliable_detection=delta("reliable_detection"),
-        discernment=delta("discernment"),
-        bias=delta("bias"),
-        suppressed=not shown,
+        learners=anonymity.band(len(pairs), k=k),
+        fake_detection=delta(lambda m: m.fake_detection),
+        reliable_detection=delta(lambda m: m.reliable_detection),
+        discernment=gain,
+        bias=delta(lambda m: m.bias),
+        discernment_margin=margin,
+        discernment_change=(
+            None if gain is None or margin is None else Change(gain, margin).direction
+        ),
+        suppressed=len(pairs) < k,
     )
 
 
 def class_quiz(events: Sequence[EventRow], *, k: int) -> QuizFigures:
-    """Pre over every learner with a pre-test, post over those with both, gain paired."""
-    learners = per_learner(events).values()
-    pre = [quiz.pre for quiz in learners if quiz.pre is not None]
-    paired = [(quiz.pre, quiz.post) for quiz in learners if quiz.pre and quiz.post]
+    """Pre over every learner with a pre-test, post and gain over those with both."""
+    pre: list[Taken] = []
+    pairs: list[tuple[Taken, Taken]] = []
+    delayed: list[Taken] = []
+    for forms in forms_taken(events).values():
+        ordered = sorted(
+            (take for form, take in forms.items() if form in QUIZ_FORMS),
+            key=lambda take: take.started,
+        )
+        if ordered:
+            pre.append(ordered[0])
+        if len(ordered) > 1:
+            pairs.append((ordered[0], ordered[1]))
+        if DELAYED_FORM in forms:
+            delayed.append(forms[DELAYED_FORM])
     return QuizFigures(
-        pre=_mean_measures(pre, k=k),
-        post=_mean_measures([post for _pre, post in paired], k=k),
-        gain=_gain(paired, k=k),
+        pre=_figures(pre, k=k),
+        post=_figures([post for _pre, post in pairs], k=k),
+        gain=_gain(pairs, k=k),
+        delayed=_figures(delayed, k=k),
     )

@@ -1,7 +1,8 @@
 """A class's progress summary (CONTRACTS §5) computed from its events: per scenario, per reflex,
 before/after quiz, most missed reflexes and activity over time.
 
-Never shows a figure about fewer than k learners (see `api.anonymity`), never names a learner.
+Never shows a figure about fewer than k learners nor one that a newcomer alone changes (see
+`api.anonymity`), never a total from which a hidden cell follows, never names a learner.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def learner_scenarios(events: Sequence[EventRow]) -> dict[tuple[str, str], Learn
     """Derived per-learner state, keyed by (learner, scenario); quiz forms excluded."""
     states: dict[tuple[str, str], LearnerScenario] = defaultdict(LearnerScenario)
     for event in events:  # oldest first: later results of a step replace earlier ones
-        if event.scenario is None or event.scenario in quiz_gain.QUIZ_FORMS:
+        if event.scenario is None or event.scenario in quiz_gain.QUIZ_SCENARIOS:
             continue
         state = states[(event.learner, event.scenario)]
         state.started = True
@@ -86,20 +87,21 @@ def _scenarios(
 ) -> list[ScenarioFigures]:
     figures = []
     for scenario_id in order:
-        mine = [state for (_l, s), state in states.items() if s == scenario_id]
-        started = sum(state.started for state in mine)
-        scores = [score for state in mine if (score := state.score) is not None]
-        shown = started >= k
+        mine = [state for (_l, s), state in states.items() if s == scenario_id]  # in order started
+        scores = [
+            score for state in anonymity.cohort(mine, k=k) if (score := state.score) is not None
+        ]
+        shown = len(mine) >= k
         figures.append(
             ScenarioFigures(
                 scenario=scenario_id,
                 title=scenario_title(catalogue, scenario_id),
-                learners_started=anonymity.count(started, k=k),
+                learners_started=anonymity.band(len(mine), k=k),
                 learners_completed=(
-                    anonymity.count(sum(state.completed for state in mine), k=k) if shown else None
+                    anonymity.band(sum(state.completed for state in mine), k=k) if shown else None
                 ),
                 mean_score=(
-                    anonymity.ratio(fmean(scores), learners=len(scores), k=k)
+                    anonymity.rate(fmean(scores), learners=len(scores), k=k)
                     if shown and scores
                     else None
                 ),
@@ -109,41 +111,42 @@ def _scenarios(
     return figures
 
 
-def _mastery(per_learner: dict[str, list[float]], k: int) -> tuple[float | None, int]:
-    rates = [fmean(values) for values in per_learner.values() if values]
-    return (anonymity.ratio(fmean(rates), learners=len(rates), k=k) if rates else None), len(rates)
+def _mastery(rates: dict[str, float], k: int) -> float | None:
+    """Mean over the first band of learners (in the order they were first asked) of their rate."""
+    group = anonymity.cohort(list(rates.values()), k=k)
+    return anonymity.rate(fmean(group), learners=len(group), k=k) if group else None
 
 
 def _criteria(
     states: dict[tuple[str, str], LearnerScenario], order: list[str], k: int
 ) -> list[CriterionFigures]:
-    # criterion -> learner -> rates, and criterion -> scenario -> learner -> rates
-    overall: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    cells: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(list))
-    )
+    # criterion -> scenario -> learner -> share of the expected uses shown (in order asked)
+    cells: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for (learner, scenario_id), state in states.items():
         expected, found = state.criteria()
         for criterion, times in expected.items():
-            rate = found[criterion] / times
-            overall[criterion][learner].append(rate)
-            cells[criterion][scenario_id][learner].append(rate)
+            cells[criterion][scenario_id][learner] = found[criterion] / times
     figures = []
     for criterion in Criterion:
-        learners = overall.get(criterion.value, {})
-        mastery, size = _mastery(learners, k)
         row = cells.get(criterion.value, {})
+        shown = {scenario_id: cell for scenario_id, cell in row.items() if len(cell) >= k}
+        # the overall figure is over shown cells only: no hidden cell can be subtracted out
+        overall: dict[str, list[float]] = defaultdict(list)
+        for (learner, scenario_id), _state in states.items():
+            if learner in shown.get(scenario_id, {}):
+                overall[learner].append(shown[scenario_id][learner])
+        means = {learner: fmean(values) for learner, values in overall.items()}
         figures.append(
             CriterionFigures(
                 criterion=criterion,
-                learners=anonymity.count(size, k=k),
-                mastery=mastery,
+                learners=anonymity.band(len(means), k=k),
+                mastery=_mastery(means, k),
                 by_scenario={
-                    scenario_id: _mastery(row[scenario_id], k)[0]
+                    scenario_id: _mastery(row[scenario_id], k)
                     for scenario_id in order
                     if scenario_id in row
                 },
-                suppressed=size < k,
+                suppressed=len(means) < k,
             )
         )
     return figures
@@ -159,7 +162,7 @@ def _most_missed(criteria: list[CriterionFigures]) -> list[MissedReflex]:
         missed.append(
             MissedReflex(
                 criterion=figure.criterion,
-                miss_rate=round(1 - (figure.mastery or 0), 3),
+                miss_rate=round(1 - (figure.mastery or 0), 2),
                 scenario=worst,
             )
         )
@@ -167,24 +170,30 @@ def _most_missed(criteria: list[CriterionFigures]) -> list[MissedReflex]:
 
 
 def _activity(events: Sequence[EventRow], zone: tzinfo, k: int) -> list[ActivityDay]:
-    learners: dict[date, set[str]] = defaultdict(set)
-    answers: dict[date, int] = defaultdict(int)
+    # day -> learner -> answers that day (learners in the order they came that day)
+    answers: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for event in events:
         day = event.occurred_at.astimezone(zone).date()
-        learners[day].add(event.learner)
-        answers[day] += event.type in ANSWER_TYPES
+        answers[day][event.learner] += event.type in ANSWER_TYPES
     days = []
-    for day in sorted(learners):
-        shown = len(learners[day]) >= k
+    for day in sorted(answers):
+        learners = answers[day]
+        shown = len(learners) >= k
+        group = anonymity.cohort(list(learners.values()), k=k)
         days.append(
             ActivityDay(
                 date=day,
-                learners=anonymity.count(len(learners[day]), k=k),
-                answers=answers[day] if shown else None,
+                learners=anonymity.band(len(learners), k=k),
+                answers=sum(group) if shown else None,
                 suppressed=not shown,
             )
         )
     return days
+
+
+def _total(values: list[int | None]) -> int:
+    """A total over the shown cells only (a hidden cell never follows from total − shown)."""
+    return sum(value for value in values if value is not None)
 
 
 def summarise(
@@ -203,16 +212,17 @@ def summarise(
     order = _scenario_order(catalogue, {scenario_id for _l, scenario_id in states})
     shown = active >= k
     criteria = _criteria(states, order, k) if shown else []
+    scenarios = _scenarios(states, order, catalogue, k) if shown else []
     return ClassSummary(
         code=code,
         name=name,
         k_anonymity=k,
         learners=learners_joined,
-        active_learners=anonymity.count(active, k=k),
+        active_learners=anonymity.band(active, k=k),
         suppressed=not shown,
-        scenarios_started=sum(s.started for s in states.values()) if shown else None,
-        scenarios_completed=sum(s.completed for s in states.values()) if shown else None,
-        scenarios=_scenarios(states, order, catalogue, k) if shown else [],
+        scenarios_started=_total([f.learners_started for f in scenarios]) if shown else None,
+        scenarios_completed=_total([f.learners_completed for f in scenarios]) if shown else None,
+        scenarios=scenarios,
         criteria=criteria,
         quiz=quiz_gain.class_quiz(events if shown else [], k=k),
         most_missed=_most_missed(criteria),

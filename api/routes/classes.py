@@ -58,7 +58,7 @@ def get_summary(
 def export_csv(
     classroom: OwnedClass, session: SessionDep, settings: SettingsDep, catalogue: CatalogueDep
 ) -> Response:
-    """One row per pseudonymous learner × scenario (semicolon-separated, UTF-8 with BOM)."""
+    """The summary's tables, one figure a row (semicolon-separated, UTF-8 with BOM)."""
     text = class_views.csv_text(
         session, classroom=classroom, settings=settings, catalogue=catalogue
     )

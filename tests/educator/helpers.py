@@ -6,8 +6,9 @@ Never reaches into the app's internals when the HTTP API can do it.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
@@ -15,7 +16,11 @@ from scenarios.loader import default_catalogue
 
 CATALOGUE = default_catalogue()
 SCENARIO, OTHER_SCENARIO = list(CATALOGUE.scenarios)[:2]
-NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+PARIS = ZoneInfo("Europe/Paris")
+# Yesterday at 10:00 in Paris: a known class's events all fall on one dashboard day.
+NOW = datetime.combine(
+    datetime.now(PARIS).date() - timedelta(days=1), time(10), tzinfo=PARIS
+).astimezone(UTC)
 
 
 def event(learner: str, kind: str, **fields: Any) -> dict[str, Any]:
@@ -41,14 +46,17 @@ def summary(client: TestClient, headers: dict[str, str], code: str) -> dict[str,
     return response.json()
 
 
-VERDICT_POINTS = [4, 4, 2, 0, 3, 1]
+VERDICT_POINTS = [4, 4, 2, 0, 3, 2]
 
 
-def quiz(learner: str, form: str, fakes_right: int, at: datetime) -> list[dict]:
-    items = [("01", False), ("02", False), ("03", True), ("04", True)]
+def quiz(
+    learner: str, form: str, fakes_right: int, at: datetime, unsure: bool = False
+) -> list[dict]:
+    """Two fake and three reliable items; the last one « je ne sais pas » when `unsure`."""
+    items = [("01", False), ("02", False), ("03", True), ("04", True), ("05", True)]
     events = []
     for index, (number, reliable) in enumerate(items):
-        correct = True if reliable else index < fakes_right
+        correct = (None if unsure and number == "05" else True) if reliable else index < fakes_right
         events.append(
             event(
                 learner,
@@ -64,10 +72,14 @@ def quiz(learner: str, form: str, fakes_right: int, at: datetime) -> list[dict]:
 
 
 def known_class(learners: list[str]) -> list[dict]:
-    """Six active learners; every figure of the summary can be computed by hand."""
+    """Six active learners; every figure of the summary can be computed by hand. Learner 5
+    comes first, then 0 … 4 ten seconds apart: with k = 5 the figures are about learners 5, 0,
+    1, 2 and 3 (the first five of each group), learner 4 waits for four more newcomers."""
     events: list[dict] = []
-    early, late = NOW - timedelta(minutes=50), NOW - timedelta(minutes=10)
     for i, learner in enumerate(learners):
+        offset = timedelta(seconds=10 * ((i + 1) % 6))
+        early = NOW - timedelta(minutes=50) + offset
+        late = NOW - timedelta(minutes=10) + offset
         both = i < 3
         events += [
             event(learner, "scenario_started", scenario=SCENARIO, at=early),
@@ -100,10 +112,11 @@ def known_class(learners: list[str]) -> list[dict]:
         if i < 3:
             events.append(event(learner, "scenario_started", scenario=OTHER_SCENARIO, at=early))
         first, second = ("quiz_b", "quiz_a") if i == 5 else ("quiz_a", "quiz_b")
-        events += quiz(learner, first, fakes_right=1, at=early - timedelta(minutes=5))
+        events += quiz(learner, first, fakes_right=1, at=early - timedelta(minutes=5), unsure=True)
         events += quiz(learner, second, fakes_right=2, at=late)
     if len(learners) < 6:
         return events
+    late = NOW - timedelta(minutes=5)
     # learner 3 replays the verdict step: the latest result counts
     events.append(
         event(
@@ -125,7 +138,7 @@ def known_class(learners: list[str]) -> list[dict]:
             learners[5],
             "quiz_answered",
             scenario="quiz_b",
-            step="b01",
+            step="b02",
             correct=True,
             item_reliable=False,
             at=late + timedelta(minutes=1),

@@ -1,31 +1,19 @@
-"""The class CSV: French Excel friendly, one row per pseudonymous learner × scenario, k rule."""
+"""The class CSV: the summary's tables as rows for French Excel, and nothing about one learner."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.educator.helpers import OTHER_SCENARIO, SCENARIO, known_class, new_class
+from api.csv_export import _number
+from tests.educator.helpers import CATALOGUE, NOW, OTHER_SCENARIO, SCENARIO, known_class, new_class
+from tests.educator.helpers import summary as get_summary
 
-HEADER = [
-    "eleve",
-    "scenario",
-    "titre",
-    "quiz",
-    "commence",
-    "termine",
-    "etapes_notees",
-    "points",
-    "points_max",
-    "score_pct",
-    "indices",
-    "reflexes_attendus",
-    "reflexes_trouves",
-    "dernier_jour",
-]
+HEADER = ["tableau", "ligne", "mesure", "valeur", "unite", "eleves"]
 
 
 def download(client: TestClient, headers: dict[str, str], code: str) -> list[list[str]]:
@@ -34,45 +22,56 @@ def download(client: TestClient, headers: dict[str, str], code: str) -> list[lis
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert f'filename="vigie-{code}.csv"' in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    assert b"\r\n" in response.content
     text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
-def test_one_row_per_learner_and_scenario_with_aliases(
+def test_the_csv_is_the_summary_as_rows(
     client: TestClient,
     alice_auth: dict[str, str],
     join: Callable[[str, int], list[str]],
     ingest: Callable[[list[dict]], None],
 ) -> None:
     code = new_class(client, alice_auth)
-    learners = join(code, 6)
-    ingest(known_class(learners))
+    learners = join(code, 7)
+    ingest(known_class(learners[:6]))
     rows = download(client, alice_auth, code)
     assert rows[0] == HEADER
-    body = [dict(zip(HEADER, values, strict=True)) for values in rows[1:]]
-    # 6 learners × the main scenario + 6 × 2 quiz forms; the other scenario (3 learners) is withheld
-    assert sorted({r["scenario"] for r in body}) == sorted({SCENARIO, "quiz_a", "quiz_b"})
-    assert OTHER_SCENARIO not in {r["scenario"] for r in body}
-    assert len(body) == 6 * 3
-    aliases = {r["eleve"] for r in body}
-    assert len(aliases) == 6 and not aliases & set(learners)
-    assert all(len(alias) == 12 for alias in aliases)
-    main = [r for r in body if r["scenario"] == SCENARIO]
-    assert sorted(int(r["score_pct"]) for r in main) == [38, 62, 75, 75, 100, 100]
-    assert {r["reflexes_attendus"] for r in main} == {"DATE SOURCE"}
-    assert sorted(r["termine"] for r in main) == ["non"] + ["oui"] * 5
-    roles = {(r["scenario"], r["quiz"]) for r in body if r["scenario"].startswith("quiz")}
-    assert roles == {
-        ("quiz_a", "avant"),
-        ("quiz_a", "après"),
-        ("quiz_b", "avant"),
-        ("quiz_b", "après"),
-    }
-    again = download(client, alice_auth, code)
-    assert {r[0] for r in again[1:]} == aliases  # stable from one download to the next
+    table = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in rows[1:]}
+    assert len(table) == len(rows) - 1  # one figure a row
+    title = CATALOGUE.scenarios[SCENARIO].title.fr
+    other = CATALOGUE.scenarios[OTHER_SCENARIO].title.fr
+    assert table[("classe", "", "élèves inscrits")] == ("7", "élèves", "")
+    assert table[("classe", "", "élèves actifs")] == ("5", "élèves", "")
+    assert table[("classe", "", "scénarios commencés")] == ("5", "élève × scénario", "")
+    assert table[("scenarios", title, "score moyen")] == ("80", "%", "5")
+    assert table[("scenarios", other, "score moyen")] == ("", "%", "moins de 5")
+    date = "Vérifier la date et le contexte"
+    assert table[("reflexes", date, "tous les scénarios")] == ("60", "%", "5")
+    assert table[("reflexes", date, title)] == ("60", "%", "")
+    discernment = "Discernement (moyenne des deux ; 50 % = hasard)"
+    assert table[("quiz", "avant", discernment)] == ("75", "%", "5")
+    assert table[("quiz", "avant", "Réponses « je ne sais pas »")] == ("20", "%", "5")
+    assert table[("quiz", "évolution (après − avant)", discernment)] == ("25", "points", "5")
+    bias = "Biais (positif : doute de tout ; négatif : croit tout)"
+    assert table[("quiz", "avant", bias)] == ("-50", "points", "5")
+
+    # every figure with a value rests on a band of at least k learners (heat cells: their row's)
+    figures = [r for r in rows[1:] if r[3] and r[4] in {"%", "points"}]
+    assert figures and all(r[5] == "" or int(r[5]) >= 5 for r in figures)
+    # the same figures as the summary, and nothing about a learner, a day or a time
+    body = get_summary(client, alice_auth, code)
+    assert table[("scenarios", title, "commencé par")][0] == str(
+        body["scenarios"][0]["learners_started"]
+    )
+    text = "\n".join(";".join(row) for row in rows)
+    assert not re.search(r"[0-9a-f]{12}", text), "a learner alias or pseudonym"
+    assert NOW.date().isoformat() not in text and not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    assert not any(learner in text for learner in learners)
 
 
-def test_fewer_than_k_learners_gives_headers_only(
+def test_fewer_than_k_learners_gives_the_class_counts_only(
     client: TestClient,
     alice_auth: dict[str, str],
     join: Callable[[str, int], list[str]],
@@ -81,4 +80,12 @@ def test_fewer_than_k_learners_gives_headers_only(
     code = new_class(client, alice_auth)
     learners = join(code, 4)
     ingest(known_class(learners))
-    assert download(client, alice_auth, code) == [HEADER]
+    assert download(client, alice_auth, code) == [
+        HEADER,
+        ["classe", "", "élèves inscrits", "4", "élèves", ""],
+        ["classe", "", "élèves actifs", "", "élèves", "moins de 5"],
+    ]
+
+
+def test_numbers_are_written_for_a_french_spreadsheet() -> None:
+    assert [_number(v) for v in (12.5, 35.000000001, -10.0, 0)] == ["12,5", "35", "-10", "0"]

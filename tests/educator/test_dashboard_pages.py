@@ -149,8 +149,10 @@ def test_the_class_page_shows_the_figures(
     page = signed_in.get(f"/dashboard/classes/{code}").text
     assert CATALOGUE.scenarios[SCENARIO].title.fr in page
     assert "Maîtrise des réflexes" in page and "Vérifier la date et le contexte" in page
-    assert "75\u202f%" in page  # mean score of the known class
+    assert "80\u202f%" in page  # mean score of the known class
     assert "+50\u202fpts" in page  # fake-detection gain
+    assert "(±\u202f30\u202fpts)" in page and "reste dans la marge du hasard" in page
+    assert "5 à 9" in page and "arrondis à 5 points près" in page  # bands of k, rounding
     assert "Activité dans le temps" in page
     report = signed_in.get(f"/dashboard/classes/{code}/rapport")
     assert report.status_code == 200 and "Imprimer ce rapport" in report.text

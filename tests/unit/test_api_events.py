@@ -94,3 +94,23 @@ def test_distress_is_a_counter_without_learner(
     with_learner = distress | {"id": str(uuid.uuid4()), "learner": LEARNER}
     response = client.post("/api/v1/events", json=with_learner, headers=auth(api_settings))
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("form", ["quiz_a", "quiz_b", "quiz_c"])
+def test_answers_to_every_quiz_form_are_stored(
+    client: TestClient, api_settings: ApiSettings, form: str
+) -> None:
+    answer = event(
+        type="quiz_answered",
+        scenario=form,
+        step=f"{form[-1]}01",
+        points=1,
+        max_points=1,
+        correct=True,
+        item_reliable=False,
+    )
+    response = client.post("/api/v1/events", json=answer, headers=auth(api_settings))
+    assert response.json() == {"stored": 1, "duplicates": 0}
+    unknown = answer | {"id": str(uuid.uuid4()), "scenario": "quiz_d"}
+    response = client.post("/api/v1/events", json=unknown, headers=auth(api_settings))
+    assert response.status_code == 422
