@@ -113,13 +113,19 @@ def cmd_create_educator(args: argparse.Namespace) -> int:
 
 
 def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
-    """Check every scenario file and the quiz; print `file: path: error` lines."""
+    """Check every scenario file and the quiz, schema then content rules (scenarios/rules.py);
+    print `file: path: error` lines."""
+    from scenarios import rules
     from scenarios.loader import CatalogueError, load_catalogue
 
     try:
         catalogue = load_catalogue()
     except CatalogueError as error:
         print("\n".join(error.problems), file=sys.stderr)
+        return 1
+    problems = rules.problems(catalogue)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
         return 1
     print(
         f"{len(catalogue.scenarios)} scenarios valid" + (", quiz valid" if catalogue.quiz else "")
@@ -139,6 +145,21 @@ def cmd_scenarios_stats(args: argparse.Namespace) -> int:
         return 1
     print(markdown_table(catalogue) if args.markdown else report(compute(catalogue)))
     return 0
+
+
+def cmd_scenarios_audit(_args: argparse.Namespace) -> int:
+    """Print the balance figures of the catalogue and quiz forms; 0 only within the limits."""
+    from scenarios.audit import report
+    from scenarios.loader import CatalogueError, load_catalogue
+
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return 1
+    text, ok = report(catalogue)
+    print(text)
+    return 0 if ok else 1
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
@@ -236,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the scenario table of docs/educators.md"
     )
     stats.set_defaults(handler=cmd_scenarios_stats)
+    audit = scenario_commands.add_parser(
+        "audit",
+        help="can a learner score without verifying? option positions, longest option, "
+        "surface cues, judging words; exit 0 within the limits",
+    )
+    audit.set_defaults(handler=cmd_scenarios_audit)
 
     purge = commands.add_parser(
         "purge", help="delete conversations and progress past their retention periods"
