@@ -252,30 +252,56 @@ class Scenario(Strict):
 
 
 class QuizItem(Strict):
-    """One 'fiable ou pas ?' item, judged on the cues inside it."""
+    """One 'fiable ou pas ?' item: a text and a neutral source line (who, where, when), decided
+    by reasoning and checking (the `cue` reflex), never by its style; the explanation judges."""
 
-    id: Annotated[str, Field(pattern=r"^[ab][0-9]{2}$")]
+    id: Annotated[str, Field(pattern=r"^[abc][0-9]{2}$")]
     kind: Kind
     difficulty: Difficulty
+    cue: Criterion
     text: Wording
-    source: str
+    source: Annotated[str, Field(min_length=1)]
     reliable: bool
     explanation: Wording
 
+    def parallel_key(self) -> tuple[Kind, Difficulty, bool, Criterion]:
+        """What the items at one position of every form share."""
+        return (self.kind, self.difficulty, self.reliable, self.cue)
+
+
+QuizForm = Annotated[list[QuizItem], Field(min_length=18, max_length=22)]
+
 
 class Quiz(Strict):
-    """Two parallel forms: one as pre-test, the other as post-test."""
+    """Three parallel forms: pre-test, post-test and delayed re-test (issue 17).
 
-    form_a: Annotated[list[QuizItem], Field(min_length=12, max_length=16)]
-    form_b: Annotated[list[QuizItem], Field(min_length=12, max_length=16)]
+    Each form is half reliable; its ids are its letter and the position (a01, a02…); item i of
+    every form shares kind, difficulty, reliability and cue, so only the content differs."""
+
+    form_a: QuizForm
+    form_b: QuizForm
+    form_c: QuizForm
+
+    def forms(self) -> dict[str, list[QuizItem]]:
+        """The forms by letter, in order."""
+        return {"a": self.form_a, "b": self.form_b, "c": self.form_c}
 
     @model_validator(mode="after")
-    def _forms_are_balanced(self) -> Quiz:
-        for name, form in (("form_a", self.form_a), ("form_b", self.form_b)):
-            reliable = sum(item.reliable for item in form)
-            if reliable * 2 != len(form):
-                raise ValueError(f"{name} must be half reliable, half not")
-        ids = [item.id for item in self.form_a + self.form_b]
-        if len(set(ids)) != len(ids):
-            raise ValueError("quiz item ids must be unique")
+    def _forms_are_parallel(self) -> Quiz:
+        forms = self.forms()
+        for letter, form in forms.items():
+            if sum(item.reliable for item in form) * 2 != len(form):
+                raise ValueError(f"form_{letter} must be half reliable, half not")
+            for position, item in enumerate(form, start=1):
+                if item.id != f"{letter}{position:02d}":
+                    raise ValueError(
+                        f"form_{letter}: item {position} has id '{item.id}',"
+                        f" expected '{letter}{position:02d}'"
+                    )
+        if len({len(form) for form in forms.values()}) != 1:
+            raise ValueError("the forms must have the same number of items")
+        for items in zip(*forms.values(), strict=True):
+            if len({item.parallel_key() for item in items}) != 1:
+                ids = ", ".join(item.id for item in items)
+                raise ValueError(f"items {ids} must share kind, difficulty, reliability and cue")
         return self
