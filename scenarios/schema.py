@@ -282,13 +282,14 @@ class Quiz(Strict):
     form_b: QuizForm
     form_c: QuizForm
 
+    @property
     def forms(self) -> dict[str, list[QuizItem]]:
-        """The forms by letter, in order."""
+        """The forms by letter, in order: {"a": form_a, "b": form_b, "c": form_c}."""
         return {"a": self.form_a, "b": self.form_b, "c": self.form_c}
 
     @model_validator(mode="after")
     def _forms_are_parallel(self) -> Quiz:
-        forms = self.forms()
+        forms = self.forms
         for letter, form in forms.items():
             if sum(item.reliable for item in form) * 2 != len(form):
                 raise ValueError(f"form_{letter} must be half reliable, half not")

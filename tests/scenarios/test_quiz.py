@@ -23,14 +23,14 @@ def shipped() -> Quiz:
 
 
 def test_the_shipped_quiz_has_three_forms_of_about_twenty_items_half_reliable() -> None:
-    for letter, form in shipped().forms().items():
+    for letter, form in shipped().forms.items():
         assert 18 <= len(form) <= 22
         assert sum(item.reliable for item in form) * 2 == len(form)
         assert [item.id for item in form] == [f"{letter}{n:02d}" for n in range(1, len(form) + 1)]
 
 
 def test_each_position_shares_kind_difficulty_reliability_and_cue_across_forms() -> None:
-    forms = shipped().forms()
+    forms = shipped().forms
     for a, b, c in zip(forms["a"], forms["b"], forms["c"], strict=True):
         assert a.parallel_key() == b.parallel_key() == c.parallel_key(), (a.id, b.id, c.id)
 
@@ -100,7 +100,7 @@ def catalogue_names() -> set[str]:
 def test_quiz_items_stay_outside_the_scenarios_world() -> None:
     quiz_text = "\n".join(
         " ".join([item.source, item.text.fr, item.text.falc or "", item.explanation.fr])
-        for form in shipped().forms().values()
+        for form in shipped().forms.values()
         for item in form
     ).lower()
     echoed = [
