@@ -3,6 +3,8 @@
 A strict Content-Security-Policy (no inline script or style, nothing framed, nothing framing
 us), nosniff, no referrer, no powerful browser features, HSTS when the public URL is https.
 `Cache-Control: no-store` is added to dynamic responses that do not choose their own caching.
+One page may be framed: the chat frame `/embed`, by the embedding origins listed in
+`ApiSettings.cors_origins` (`VIGIE_CORS_ORIGINS`) only, never by any other site.
 
 The interactive API docs (`/docs`, `/redoc`) are FastAPI's CDN-hosted pages: they get their own
 policy, which allows their CDN and the exact inline script of the page (by hash), never any
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -20,7 +23,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vigie.settings import VigieSettings
+from api.settings import ApiSettings
 
 HSTS = "max-age=31536000; includeSubDomains"
 PERMISSIONS_POLICY = (
@@ -30,7 +33,10 @@ PERMISSIONS_POLICY = (
 STATIC_PREFIXES = ("/static/", "/scenario-images/")
 DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 DOCS_CDN = "https://cdn.jsdelivr.net"
+FRAMED_PATHS = frozenset({"/embed"})  # the chat frame that /widget.js opens on a host site
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+_ORIGIN = re.compile(r"^https?://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?$", re.IGNORECASE)
+log = logging.getLogger(__name__)
 
 
 def origin_of(url: str) -> str | None:
@@ -41,8 +47,27 @@ def origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_security_policy(image_origins: Iterable[str] = ()) -> str:
-    """The policy of every page: same-origin resources only, no inline script, no framing."""
+def frame_ancestors(embedders: Iterable[str]) -> str:
+    """Who may frame the chat frame: Vigie itself and each listed origin (`*`: every site).
+
+    An entry that is not exactly `scheme://host[:port]` is left out (and logged), so that no
+    setting can smuggle another directive into the policy.
+    """
+    origins = set()
+    for entry in embedders:
+        if entry == "*":
+            return "*"
+        origin = entry.strip().rstrip("/")
+        if _ORIGIN.match(origin):
+            origins.add(origin)
+        else:
+            log.warning("VIGIE_CORS_ORIGINS: %r is not an origin (scheme://host[:port])", entry)
+    return " ".join(["'self'", *sorted(origins)])
+
+
+def content_security_policy(image_origins: Iterable[str] = (), ancestors: str = "'none'") -> str:
+    """The policy of every page: same-origin resources only, no inline script, no framing
+    (except by `ancestors`, for the chat frame)."""
     images = " ".join(["'self'", "data:", *sorted(set(image_origins))])
     return (
         "default-src 'self'; "
@@ -54,7 +79,7 @@ def content_security_policy(image_origins: Iterable[str] = ()) -> str:
         "object-src 'none'; "
         "base-uri 'none'; "
         "form-action 'self'; "
-        "frame-ancestors 'none'"
+        f"frame-ancestors {ancestors}"
     )
 
 
@@ -84,13 +109,15 @@ class SecurityHeadersMiddleware:
     """Pure ASGI middleware: adds the headers when the response starts (no body buffering,
     except for the three small docs pages whose policy depends on their inline script)."""
 
-    def __init__(self, app: ASGIApp, settings: VigieSettings) -> None:
+    def __init__(self, app: ASGIApp, settings: ApiSettings) -> None:
         self.app = app
         # Scenario images are linked at the public URL (the API URL without one), as the action
         # server builds them: allowed even when a browser reaches us under another name.
         origin = origin_of(settings.base_url)
+        images = [origin] if origin else []
         public_url = settings.public_url
-        self.policy = content_security_policy([origin] if origin else [])
+        self.policy = content_security_policy(images)
+        self.framed_policy = content_security_policy(images, frame_ancestors(settings.cors_origins))
         self.headers: dict[str, str] = {
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
@@ -104,6 +131,10 @@ class SecurityHeadersMiddleware:
     def _apply(self, headers: MutableHeaders, path: str, policy: str) -> None:
         for name, value in self.headers.items():
             headers[name] = value
+        if path in FRAMED_PATHS:
+            # CSP frame-ancestors decides; X-Frame-Options cannot list origins.
+            del headers["X-Frame-Options"]
+            policy = self.framed_policy
         headers["Content-Security-Policy"] = policy
         if "cache-control" not in headers and not path.startswith(STATIC_PREFIXES):
             headers["Cache-Control"] = "no-store"

@@ -1,7 +1,9 @@
-"""The embeddable web chat script, `/widget.js` (also the full-page chat's only script).
+"""The one-tag embed: the widget script `/widget.js` and the chat frame `/embed` it opens.
 
-Served with a strong ETag and a short public cache: embedding pages keep an unversioned URL, so
-a new version reaches them within the hour, and an unchanged one costs a 304.
+The script is served with a strong ETag and a short public cache: embedding pages keep an
+unversioned URL, so a new version reaches them within the hour, and an unchanged one costs a
+304. The frame is the chat page on Vigie's own origin; which sites may frame it is the security
+headers' business (`api/security_headers.py`). Neither ever carries a learner's data.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
 
-WIDGET_FILE = Path(__file__).resolve().parent.parent / "static" / "widget.js"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+WIDGET_FILE = STATIC_DIR / "widget.js"
+FRAME_FILE = STATIC_DIR / "embed.html"
 MEDIA_TYPE = "text/javascript; charset=utf-8"
 CACHE_CONTROL = "public, max-age=3600, stale-while-revalidate=86400"
 
@@ -45,3 +50,9 @@ def widget(request: Request) -> Response:
     if etag in {tag.strip().removeprefix("W/") for tag in asked.split(",")}:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
+
+
+@router.get("/embed")
+def chat_frame() -> FileResponse:
+    """The chat in frame mode, for the widget's iframe (the class code comes as `?classe=`)."""
+    return FileResponse(FRAME_FILE, media_type="text/html; charset=utf-8")

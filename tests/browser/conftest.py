@@ -1,9 +1,12 @@
 """Browser fixtures: Debian's Chromium driven by Playwright against the real stack (Rasa, action
 server, API of the `stack` fixture), a class created through the educator API, a host site on
-127.0.0.1 (another origin) that embeds the widget, and two sibling API processes on the stack's
-database and Rasa: one that lists the host site in `VIGIE_CORS_ORIGINS`, one whose Rasa is down.
+`localhost` (another site than the API's 127.0.0.1) that embeds the widget, and two sibling API
+processes on the stack's database and Rasa: one that lists the host site in
+`VIGIE_CORS_ORIGINS` (the sites allowed to frame the chat), one whose Rasa is down. For the
+widget's own behaviour, a real API process whose Rasa is a scripted stand-in (no model needed).
 
-Never runs `playwright install`: the browser is /usr/bin/chromium (`make system-deps`).
+Never runs `playwright install`: the browser is /usr/bin/chromium (`make system-deps`). Never
+writes into the repository: screenshots go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import subprocess
 import threading
 import time
@@ -24,11 +28,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.conftest import ARTIFACTS, Process, Stack, free_port
+from tests.telegram.stub_rasa import StubRasa
 from vigie.launcher import APP_PYTHON, Ports, api_spec
-from vigie.settings import PROJECT_ROOT
+from vigie.settings import PROJECT_ROOT, VigieSettings
 
 SHOTS = ARTIFACTS / "browser"
-DOC_SHOTS = PROJECT_ROOT / "docs" / "screenshots"
+DOC_SHOTS = SHOTS / "docs"  # copied by hand into docs/screenshots/ when the look changes
 EDUCATOR = ("promeneuse@mdj-vigie.example", "un-mot-de-passe-solide")
 
 # A host page that tries hard to break an embedded widget.
@@ -47,12 +52,41 @@ style, script, head, title { display: none !important; }
 """
 
 
-def host_page(api_url: str, code: str | None, *, hostile: bool = True) -> str:
+# A host page script that tries to read what the learner types and their session token.
+SPY_SCRIPT = """
+window.spied = {keys: [], messages: []};
+for (const target of [window, document]) {
+  target.addEventListener("keydown", e => spied.keys.push(e.key), true);
+  target.addEventListener("input", e => spied.keys.push(String(e.target.value)), true);
+}
+window.addEventListener("message", e => spied.messages.push(JSON.stringify(e.data)));
+window.peek = () => {
+  const host = document.querySelector("[data-vigie-widget]");
+  const frame = host.shadowRoot.querySelector("iframe");
+  const seen = {contentDocument: frame.contentDocument === null ? null : "readable"};
+  for (const [name, read] of [
+    ["frameText", () => frame.contentWindow.document.body.innerText],
+    ["frameStorage", () => JSON.stringify(frame.contentWindow.sessionStorage)],
+    ["frameLocalStorage", () => JSON.stringify(frame.contentWindow.localStorage)],
+  ]) {
+    try { seen[name] = read(); } catch (error) { seen[name] = error.name; }
+  }
+  seen.everything = [document.documentElement.outerHTML, host.shadowRoot.innerHTML,
+    JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.cookie,
+    JSON.stringify(spied), JSON.stringify(performance.getEntries().map(e => e.name))].join("\\n");
+  seen.hostStorage = [localStorage.length, sessionStorage.length];
+  return seen;
+};
+"""
+
+
+def host_page(api_url: str, code: str | None, *, hostile: bool = True, spy: bool = False) -> str:
     data_class = f' data-class="{code}"' if code else ""
     style = f"<style>{HOSTILE_CSS}</style>" if hostile else ""
+    script = f"<script>{SPY_SCRIPT}</script>" if spy else ""
     return f"""<!doctype html>
 <html lang="fr">
-<head><meta charset="utf-8"><title>Maison des jeunes de Saint-Aubin</title>{style}</head>
+<head><meta charset="utf-8"><title>Maison des jeunes de Saint-Aubin</title>{style}{script}</head>
 <body>
 <h1>Maison des jeunes de Saint-Aubin</h1>
 <p>Les ateliers du mercredi reprennent. <a href="#agenda">Voir l'agenda</a></p>
@@ -65,10 +99,15 @@ def host_page(api_url: str, code: str | None, *, hostile: bool = True) -> str:
 
 @dataclass
 class HostSite:
-    """Static pages on their own origin (a tiny HTTP server on 127.0.0.1)."""
+    """Static pages on their own origins: a tiny HTTP server on 127.0.0.1, reached as
+    `localhost` (`origin`: another site than the API's 127.0.0.1, as a youth worker's site is)
+    or as 127.0.0.1 (`same_site`: another origin of the API's site); `stranger` is a second
+    server on another port, an origin that no API lists."""
 
     root: Path
     origin: str
+    same_site: str
+    stranger: str
 
     def publish(self, name: str, html: str) -> str:
         (self.root / name).write_text(html, encoding="utf-8")
@@ -84,27 +123,40 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def host_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostSite]:
     root = tmp_path_factory.mktemp("host-site")
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler) for _ in "ab"]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    port, other = (server.server_address[1] for server in servers)
     try:
-        yield HostSite(root=root, origin=f"http://127.0.0.1:{server.server_address[1]}")
+        yield HostSite(
+            root=root,
+            origin=f"http://localhost:{port}",
+            same_site=f"http://127.0.0.1:{port}",
+            stranger=f"http://127.0.0.1:{other}",
+        )
     finally:
-        server.shutdown()
-        server.server_close()
+        for server in servers:
+            server.shutdown()
+            server.server_close()
 
 
 def start_sibling_api(stack: Stack, name: str, env: dict[str, str]) -> tuple[str, Process]:
     """One more real API process on the stack's database and secrets, with its own settings."""
+    return start_api(name, stack.env | env)
+
+
+def start_api(name: str, env: dict[str, str]) -> tuple[str, Process]:
+    """A real API process (`vigie api`) with the given environment, once it answers."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     spec = api_spec(Ports(api=port))
     assert spec.args[0] == str(APP_PYTHON)
+    ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"{name}.log"
     popen = subprocess.Popen(
         spec.args,
         cwd=PROJECT_ROOT,
-        env=stack.env | spec.env | {"VIGIE_API_URL": url} | env,
+        env=env | spec.env | {"VIGIE_API_URL": url},
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
@@ -127,9 +179,8 @@ def start_sibling_api(stack: Stack, name: str, env: dict[str, str]) -> tuple[str
 @pytest.fixture(scope="session")
 def embed_api(stack: Stack, host_site: HostSite) -> Iterator[str]:
     """The API as a youth worker's site sees it: its origin listed in VIGIE_CORS_ORIGINS."""
-    url, process = start_sibling_api(
-        stack, "api-embed", {"VIGIE_CORS_ORIGINS": json.dumps([host_site.origin])}
-    )
+    embedders = json.dumps([host_site.origin, host_site.same_site])
+    url, process = start_sibling_api(stack, "api-embed", {"VIGIE_CORS_ORIGINS": embedders})
     try:
         yield url
     finally:
@@ -143,9 +194,44 @@ def down_api(stack: Stack, host_site: HostSite) -> Iterator[str]:
         stack,
         "api-rasa-down",
         {
-            "VIGIE_CORS_ORIGINS": json.dumps([host_site.origin]),
+            "VIGIE_CORS_ORIGINS": json.dumps([host_site.origin, host_site.same_site]),
             "VIGIE_RASA_URL": f"http://127.0.0.1:{free_port()}",
             "VIGIE_RASA_CONNECT_RETRIES": "1",
+        },
+    )
+    try:
+        yield url
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def scripted_rasa() -> Iterator[StubRasa]:
+    stub = StubRasa()
+    stub.start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def scripted_api(
+    tmp_path_factory: pytest.TempPathFactory, host_site: HostSite, scripted_rasa: StubRasa
+) -> Iterator[str]:
+    """A real API process on its own database whose Rasa is the scripted stand-in, framable by
+    the host site: the widget's own behaviour, without a trained model."""
+    var_dir = tmp_path_factory.mktemp("var-scripted")
+    VigieSettings(var_dir=var_dir).secret("pepper")  # the secrets file, before the process
+    env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIE_")}
+    env.pop("DATABASE_URL", None)
+    url, process = start_api(
+        "api-scripted",
+        env
+        | {
+            "VIGIE_VAR_DIR": str(var_dir),
+            "VIGIE_RASA_URL": scripted_rasa.url,
+            "VIGIE_RASA_CONNECT_RETRIES": "1",
+            "VIGIE_CORS_ORIGINS": json.dumps([host_site.origin, host_site.same_site]),
+            "PYTHONUNBUFFERED": "1",
         },
     )
     try:
@@ -213,7 +299,8 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 
 
 def doc_shot(page: Page, name: str) -> None:
-    """A screenshot for the documentation (docs/screenshots/, linked from docs/widget.md)."""
+    """A screenshot for the documentation, in test-artifacts/browser/docs/ (docs/widget.md
+    links its copy in docs/screenshots/, refreshed by hand: tests never write there)."""
     DOC_SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(DOC_SHOTS / name))
 

@@ -1,7 +1,9 @@
-"""The embeddable web chat in Chromium, against the real stack: embedded with one tag in a host
-page with hostile CSS on another origin, a scenario step played with the mouse and another with
-the keyboard only, the live region, axe-core, and the bad days (slow network, a lost request,
-no network, Rasa down, an expired session, a teen typing HTML)."""
+"""The web chat in Chromium, against the real stack: embedded with one tag in a host page with
+hostile CSS on another site (the chat in Vigie's iframe), a scenario played with the mouse and
+another with the keyboard only, the item as one figure, the live region, axe-core, and the bad
+days (slow network, a lost request, no network, Rasa down, an expired session, a teen typing
+HTML). The widget's own mechanics (isolation, idle expiry, new conversation) are in
+test_embed.py, against a scripted Rasa."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, expect
 from sqlalchemy import create_engine, func, select
 
 from api.models import Learner
@@ -20,41 +22,53 @@ from tests.conftest import Stack
 pytestmark = pytest.mark.browser
 
 SCENARIO = default_catalogue().get("photo_inondation_college")
-WIDGET = "[data-vigie-widget]"
+FRAME = "iframe[title^='Chat Vigie']"
+OPEN_ANSWER = "je chercherais qui a publié la photo et si on la trouve ailleurs"
 
 
 def launcher(page: Page) -> Locator:
     return page.get_by_role("button", name="Discuter avec Vigie")
 
 
+def chat(page: Page) -> FrameLocator:
+    return page.frame_locator(FRAME)
+
+
 def log(page: Page) -> Locator:
-    return page.get_by_role("log", name="Messages de la conversation")
+    return chat(page).get_by_role("log", name="Messages de la conversation")
 
 
 def message_box(page: Page) -> Locator:
-    return page.get_by_role("textbox", name="Ton message")
+    return chat(page).get_by_role("textbox", name="Ton message")
 
 
 def bubbles(page: Page) -> Locator:
     return log(page).locator(".msg")
 
 
+def newest_choices(page: Page) -> Locator:
+    groups = chat(page).get_by_role("group", name="Réponses possibles")
+    return groups.nth(groups.count() - 1)  # pinned: `.last` would follow newer groups
+
+
 def wait_idle(page: Page) -> None:
-    expect(page.locator(f"{WIDGET} form")).to_have_attribute("aria-busy", "false")
+    expect(chat(page).locator("form")).to_have_attribute("aria-busy", "false")
+
+
+def say(page: Page, text: str) -> None:
+    message_box(page).fill(text)
+    message_box(page).press("Enter")
+    wait_idle(page)
 
 
 def focused(page: Page) -> dict:
-    """The element focused inside the widget's shadow root: its text, class and focus ring."""
-    return page.evaluate(
-        """sel => {
-            const active = document.querySelector(sel).shadowRoot.activeElement;
-            if (!active) return {};
-            const style = getComputedStyle(active);
-            return {text: (active.textContent || '').trim(), cls: active.className,
-                    tag: active.tagName, outline: style.outlineStyle,
-                    width: parseFloat(style.outlineWidth)};
-        }""",
-        WIDGET,
+    """The element focused inside the chat frame: its text, class and focus ring."""
+    frame = page.locator(FRAME).element_handle().content_frame()
+    assert frame is not None
+    return frame.evaluate(
+        """() => { const a = document.activeElement, s = getComputedStyle(a);
+                   return {text: (a.textContent || '').trim(), cls: a.className, tag: a.tagName,
+                           outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"""
     )
 
 
@@ -81,7 +95,21 @@ def learners_in(stack: Stack, code: str) -> int:
 
 @pytest.fixture
 def hostile_url(host_site: HostSite, embed_api: str, classroom: CreatedClass) -> str:
+    """The youth worker's page, on another site than Vigie's."""
     return host_site.publish("maison-des-jeunes.html", host_page(embed_api, classroom.code))
+
+
+@pytest.fixture
+def same_site_url(hostile_url: str, host_site: HostSite) -> str:
+    """The same page on the API's own site (another origin): the frame is in the page's process,
+    so the DevTools network conditions reach it, and its sessionStorage is allowed."""
+    return hostile_url.replace(host_site.origin, host_site.same_site)
+
+
+def open_chat(page: Page, url: str) -> None:
+    page.goto(url)
+    launcher(page).click()
+    expect(message_box(page)).to_be_focused()
 
 
 def test_a_scenario_step_with_the_mouse_on_a_hostile_page(
@@ -93,56 +121,57 @@ def test_a_scenario_step_with_the_mouse_on_a_hostile_page(
     button = launcher(page)
     expect(button).to_be_visible()
     expect(button).to_have_attribute("aria-expanded", "false")
-    panel = page.locator(f"#{button.get_attribute('aria-controls')}")
+    panel = page.get_by_role("dialog", name="Vigie", include_hidden=True)
     expect(panel).to_be_hidden()
-    assert page.locator(WIDGET).get_attribute("lang") == "fr"
+    assert page.locator("[data-vigie-widget]").get_attribute("lang") == "fr"
     # the host's giant fonts and `all: unset` do not reach the widget
     assert button.evaluate("b => getComputedStyle(b).fontSize") == "16px"
+    expect(page.locator(FRAME)).to_have_count(0)  # nothing loaded before the first opening
 
     button.click()
     expect(button).to_have_attribute("aria-expanded", "true")
-    expect(page.get_by_role("dialog", name="Vigie")).to_be_visible()
+    expect(panel).to_be_visible()
     expect(message_box(page)).to_be_focused()
     expect(log(page)).to_have_attribute("aria-live", "polite")
 
-    page.get_by_role("button", name="Dire bonjour").click()
+    chat(page).get_by_role("button", name="Dire bonjour").click()
     expect(log(page).locator(".msg.me")).to_have_text("Toi : Salut !")  # in the live log
     wait_idle(page)
     assert log(page).locator(".msg.bot").count() >= 2  # the welcome, then Vigie's reply
-    message_box(page).click()
-    page.keyboard.type("je veux m'entraîner")
-    page.get_by_role("button", name="Envoyer").click()
-    page.get_by_role("group", name="Réponses possibles").last.get_by_role(
-        "button", name="Collège"
-    ).click()
-    page.get_by_role("button", name=SCENARIO.title.fr).click()
+    say(page, "je veux m'entraîner")
+    newest_choices(page).get_by_role("button", name="Collège").click()
+    wait_idle(page)
+    newest_choices(page).get_by_role("button", name=SCENARIO.title.fr).click()
+    wait_idle(page)
 
-    # the item arrives, its picture described by the bot's own words
-    picture = log(page).get_by_role("img", name=SCENARIO.item.image.alt)
+    # the item arrives once: one figure, its picture described by its alt text, a caption
+    figure = log(page).locator("figure")
+    expect(figure).to_have_count(1)
+    picture = figure.get_by_role("img", name=re.compile(re.escape(SCENARIO.item.image.alt[:60])))
     expect(picture).to_be_visible()
     expect(picture).to_have_js_property("complete", True)
     assert picture.evaluate("img => img.naturalWidth") > 100
-    assert log(page).locator("figcaption").last.get_attribute("aria-hidden") == "true"
-    expect(log(page)).to_contain_text(SCENARIO.item.text.fr[:40])
-    wait_idle(page)
+    expect(figure.locator("figcaption")).to_contain_text(SCENARIO.item.author)
+    expect(log(page)).not_to_contain_text("🖼️")
+    expect(log(page).get_by_role("link")).to_have_count(0)  # no address of the item is a link
+    expect(log(page)).to_contain_text(SCENARIO.steps[0].prompt.fr)
     picture.evaluate(  # scroll the log only, to show the picture in the documentation
         """img => { const log = img.closest('[role=log]'), top = log.getBoundingClientRect().top;
         log.scrollTop += img.getBoundingClientRect().top - top - 12; }"""
     )
     doc_shot(page, "widget-page-hote.png")
 
-    groups = page.get_by_role("group", name="Réponses possibles")
-    verdicts = groups.nth(groups.count() - 1)  # pinned: `.last` would follow newer groups
+    say(page, OPEN_ANSWER)
+    verdicts = newest_choices(page)
     shown = bubbles(page).count()
-    verdicts.get_by_role("button", name="Pas fiable").click()
+    verdicts.get_by_role("button", name="❌ Faux").click()
     wait_idle(page)
     assert bubbles(page).count() >= shown + 2  # my answer, then Vigie's question
-    expect(log(page).locator(".msg.me").last).to_have_text("Toi : ❌ Pas fiable")
-    page.get_by_role("button", name="4 · très sûr·e").click()
+    expect(log(page).locator(".msg.me").last).to_have_text("Toi : ❌ Faux")
+    newest_choices(page).get_by_role("button", name="4 · très sûr·e").click()
     wait_idle(page)
-    expect(log(page)).to_contain_text(re.compile(r"\d+/\d+ points"))
-    expect(verdicts.get_by_role("button", name="Pas fiable")).to_be_disabled()
-    audit(page, "widget-1-souris", context=WIDGET)
+    expect(verdicts.get_by_role("button", name="❌ Faux")).to_be_disabled()
+    audit(page, "widget-1-souris", context="[data-vigie-widget]")
     assert learners_in(stack, classroom.code) == before + 1  # data-class joined the class
 
 
@@ -154,10 +183,13 @@ def test_a_scenario_step_with_the_keyboard_only(
     expect(launcher(page)).to_be_visible()
     for _ in range(10):
         page.keyboard.press("Tab")
-        if "Discuter avec Vigie" in focused(page).get("text", ""):
+        if launcher(page).evaluate("b => b.getRootNode().activeElement === b"):
             break
-    ring = focused(page)
-    assert ring["tag"] == "BUTTON" and ring["outline"] == "solid" and ring["width"] >= 3
+    ring = launcher(page).evaluate(
+        "b => ({outline: getComputedStyle(b).outlineStyle, width: parseFloat(getComputedStyle(b)"
+        ".outlineWidth)})"
+    )
+    assert ring["outline"] == "solid" and ring["width"] >= 3
     page.keyboard.press("Enter")
     expect(launcher(page)).to_have_attribute("aria-expanded", "true")
     expect(message_box(page)).to_be_focused()
@@ -171,45 +203,53 @@ def test_a_scenario_step_with_the_keyboard_only(
     page.keyboard.type("on commence")
     page.keyboard.press("Enter")
     wait_idle(page)
-    for choice in ("Collège", SCENARIO.title.fr, "❌ Pas fiable"):
+    for choice in ("Collège", SCENARIO.title.fr):
         shift_tab_to(page, choice)
         page.keyboard.press("Enter")
         expect(message_box(page)).to_be_focused()  # back where the next answer is typed
         wait_idle(page)
+    page.keyboard.type(OPEN_ANSWER)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    shift_tab_to(page, "❌ Faux")
+    page.keyboard.press("Enter")
+    wait_idle(page)
     expect(log(page)).to_contain_text("tu es sûr·e de toi")
     shift_tab_to(page, "3 · plutôt")
     page.keyboard.press("Enter")
     wait_idle(page)
-    expect(log(page)).to_contain_text(re.compile(r"\d+/\d+ points"))
-    audit(page, "widget-2-clavier", context=WIDGET)
+    audit(page, "widget-2-clavier", context="[data-vigie-widget]")
 
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog", name="Vigie")).to_be_hidden()
     expect(launcher(page)).to_have_attribute("aria-expanded", "false")
-    assert "Discuter avec Vigie" in focused(page)["text"]
+    expect(launcher(page)).to_be_focused()
+    replies = bubbles(page).count()
     page.keyboard.press("Enter")  # reopening keeps the conversation
-    expect(log(page)).to_contain_text(re.compile(r"\d+/\d+ points"))
+    expect(message_box(page)).to_be_focused()
+    expect(bubbles(page)).to_have_count(replies)
 
 
 def test_text_is_never_markup(new_page: Callable[..., Page], hostile_url: str) -> None:
     page = new_page()
-    page.goto(hostile_url)
-    launcher(page).click()
+    open_chat(page, hostile_url)
     attack = '<img src=x onerror="window.pwned=1"><b>salut</b>'
-    message_box(page).fill(attack)
-    message_box(page).press("Enter")
-    wait_idle(page)
+    say(page, attack)
     expect(log(page).locator(".msg.me").last).to_have_text("Toi : " + attack)
     assert log(page).locator("img, b").count() == 0
     assert page.evaluate("window.pwned") is None
 
 
 def test_an_expired_session_is_renewed_transparently(
-    new_page: Callable[..., Page], hostile_url: str, embed_api: str, classroom: CreatedClass
+    new_page: Callable[..., Page], same_site_url: str, embed_api: str, classroom: CreatedClass
 ) -> None:
     page = new_page()
     key = f"vigie-session:{embed_api}/:{classroom.code}"
-    page.add_init_script(f"localStorage.setItem({key!r}, 'jeton-perime-ou-falsifie')")
+    forged = '{"token": "jeton-perime-ou-falsifie", "last": Date.now()}'
+    page.add_init_script(
+        f"if (location.origin === {embed_api!r}) sessionStorage.setItem({key!r}, JSON.stringify("
+        f"{forged}))"
+    )
     statuses: list[tuple[str, int]] = []
     page.on(
         "response",
@@ -219,23 +259,18 @@ def test_an_expired_session_is_renewed_transparently(
             else None
         ),
     )
-    page.goto(hostile_url)
-    launcher(page).click()
-    message_box(page).fill("salut")
-    message_box(page).press("Enter")
-    wait_idle(page)
+    open_chat(page, same_site_url)
+    say(page, "salut")
     assert log(page).locator(".msg.bot").count() >= 2  # the welcome, then Vigie's reply
     expect(log(page).locator(".msg.note")).to_have_count(0)
     assert statuses == [("chat", 401), ("session", 201), ("chat", 200)]
-    assert page.evaluate(f"localStorage.getItem({key!r})") != "jeton-perime-ou-falsifie"
 
 
 def test_slow_network_shows_progress_and_never_sends_twice(
-    new_page: Callable[..., Page], hostile_url: str
+    new_page: Callable[..., Page], same_site_url: str
 ) -> None:
     page = new_page()
-    page.goto(hostile_url)
-    launcher(page).click()
+    open_chat(page, same_site_url)
     sent: list[str] = []
     page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
     cdp = page.context.new_cdp_session(page)
@@ -251,11 +286,13 @@ def test_slow_network_shows_progress_and_never_sends_twice(
     )
     message_box(page).fill("salut")
     message_box(page).press("Enter")
-    expect(page.get_by_role("status").first).to_contain_text(re.compile("Envoi|Vigie écrit"))
-    expect(page.get_by_role("button", name="Envoyer")).to_have_attribute("aria-disabled", "true")
+    expect(chat(page).get_by_role("status")).to_contain_text(re.compile("Envoi|Vigie écrit"))
+    expect(chat(page).get_by_role("button", name="Envoyer")).to_have_attribute(
+        "aria-disabled", "true"
+    )
     message_box(page).fill("salut encore")
     message_box(page).press("Enter")  # ignored while the first one travels
-    page.get_by_role("button", name="Dire bonjour").click()  # ignored too
+    chat(page).get_by_role("button", name="Dire bonjour").click()  # ignored too
     wait_idle(page)
     assert [url.rsplit("/", 1)[1] for url in sent] == ["session", "chat"]
     expect(message_box(page)).to_have_value("salut encore")
@@ -268,14 +305,11 @@ def test_slow_network_shows_progress_and_never_sends_twice(
 
 def test_a_lost_request_is_retried_once(new_page: Callable[..., Page], hostile_url: str) -> None:
     page = new_page()
-    page.goto(hostile_url)
-    launcher(page).click()
-    message_box(page).fill("salut")
-    message_box(page).press("Enter")
-    wait_idle(page)  # the session exists now
+    open_chat(page, hostile_url)
+    say(page, "salut")  # the session exists now
     attempts: list[str] = []
 
-    def drop_first(route) -> None:
+    def drop_first(route) -> None:  # type: ignore[no-untyped-def]
         attempts.append(route.request.method)
         if len(attempts) == 1:
             route.abort("connectionreset")
@@ -284,9 +318,7 @@ def test_a_lost_request_is_retried_once(new_page: Callable[..., Page], hostile_u
 
     page.route("**/chat", drop_first)
     replies = log(page).locator(".msg.bot").count()
-    message_box(page).fill("c'est anonyme ?")
-    message_box(page).press("Enter")
-    wait_idle(page)
+    say(page, "c'est anonyme ?")
     assert attempts == ["POST", "POST"]
     assert log(page).locator(".msg.bot").count() > replies
     expect(log(page).locator(".msg.note")).to_have_count(0)
@@ -296,8 +328,7 @@ def test_no_network_gives_a_clear_french_message(
     new_page: Callable[..., Page], hostile_url: str
 ) -> None:
     page = new_page()
-    page.goto(hostile_url)
-    launcher(page).click()
+    open_chat(page, hostile_url)
     page.context.set_offline(True)
     message_box(page).fill("salut")
     message_box(page).press("Enter")
@@ -305,7 +336,7 @@ def test_no_network_gives_a_clear_french_message(
     wait_idle(page)
     expect(message_box(page)).to_have_value("salut")  # ready to be sent again
     page.context.set_offline(False)
-    audit(page, "widget-3-hors-ligne", context=WIDGET)
+    audit(page, "widget-3-hors-ligne", context="[data-vigie-widget]")
 
 
 def test_rasa_down_shows_the_apis_french_message(
@@ -313,16 +344,13 @@ def test_rasa_down_shows_the_apis_french_message(
 ) -> None:
     url = host_site.publish("rasa-en-panne.html", host_page(down_api, None))
     page = new_page()
-    page.goto(url)
-    launcher(page).click()
-    message_box(page).fill("salut")
-    message_box(page).press("Enter")
-    wait_idle(page)
+    open_chat(page, url)
+    say(page, "salut")
     expect(log(page).locator(".msg.bot").last).to_contain_text("pause technique")
     expect(message_box(page)).to_have_value("salut")
 
 
-def test_full_page_chat_shares_the_widget(
+def test_full_page_chat_shares_the_chat(
     new_page: Callable[..., Page], stack: Stack, classroom: CreatedClass
 ) -> None:
     page = new_page(viewport={"width": 900, "height": 900})
@@ -330,10 +358,11 @@ def test_full_page_chat_shares_the_widget(
     expect(page.get_by_role("heading", name="Vigie", level=1)).to_be_visible()
     expect(page.get_by_role("region", name="Conversation avec Vigie")).to_be_visible()
     expect(launcher(page)).to_have_count(0)
+    expect(page.get_by_role("button", name="Nouvelle conversation")).to_be_visible()
     page.get_by_role("button", name="Dire bonjour").click()
-    wait_idle(page)
-    message_box(page).fill("c'est anonyme ?")
-    message_box(page).press("Enter")
-    wait_idle(page)
-    assert log(page).locator(".msg.bot").count() >= 3
+    expect(page.locator("form")).to_have_attribute("aria-busy", "false")
+    page.get_by_role("textbox", name="Ton message").fill("c'est anonyme ?")
+    page.get_by_role("textbox", name="Ton message").press("Enter")
+    expect(page.locator("form")).to_have_attribute("aria-busy", "false")
+    assert page.get_by_role("log").locator(".msg.bot").count() >= 3
     audit(page, "page-chat", doc="widget-page-complete.png")

@@ -1,6 +1,7 @@
 """Security headers on every response the API can give: every route of the app (found by
 walking its router, so a new route is covered without editing this file), both mounts, the
-full-page chat, errors (401, 403, 404, 405, 422), redirects, 304s and CORS preflights.
+full-page chat, errors (401, 403, 404, 405, 422), redirects, 304s and refused preflights. Only
+the chat frame `/embed` may be framed, by Vigie itself and the listed embedding origins.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scenarios.loader import IMAGES_DIR
 from tests.security.conftest import Educator, make_settings
 
 PSEUDONYM = "ab" * 32
+FRAME = "/embed"  # the chat frame the one-tag widget opens
 
 
 def routes(app) -> Iterator[tuple[str, str]]:
@@ -48,7 +50,12 @@ def assert_secure(response: httpx.Response) -> None:
     directives = {
         name: value for name, _, value in (part.strip().partition(" ") for part in csp.split(";"))
     }
-    assert directives.get("frame-ancestors") == "'none'", where
+    if response.request.url.path == FRAME:
+        assert directives.get("frame-ancestors", "").startswith("'self'"), where
+        assert "x-frame-options" not in headers, where  # frame-ancestors decides
+    else:
+        assert directives.get("frame-ancestors") == "'none'", where
+        assert headers.get("x-frame-options") == "DENY", where
     assert "'unsafe-inline'" not in directives.get("script-src", "'unsafe-inline'"), where
     assert "'unsafe-eval'" not in csp and "*" not in directives.get("script-src", ""), where
     assert directives.get("object-src") == "'none'" and directives.get("base-uri") == "'none'"
@@ -56,7 +63,6 @@ def assert_secure(response: httpx.Response) -> None:
     assert headers.get("referrer-policy") == "no-referrer", where
     assert "camera=()" in headers.get("permissions-policy", ""), where
     assert "microphone=()" in headers.get("permissions-policy", ""), where
-    assert headers.get("x-frame-options") == "DENY", where
     assert len(headers.get_list("content-security-policy")) == 1, f"one policy only: {where}"
 
 
@@ -86,6 +92,7 @@ def test_every_route_and_mount_carries_the_headers(educator: Educator) -> None:
     [
         ("GET", "/", 200),  # the full-page chat
         ("GET", "/widget.js", 200),
+        ("GET", "/embed", 200),
         ("GET", "/partager", 200),
         ("GET", "/partager/<b>nope</b>", 404),
         ("GET", "/dashboard", 303),
@@ -108,7 +115,7 @@ def test_anonymous_responses_carry_the_headers(
     assert "strict-transport-security" not in response.headers  # plain http: no HSTS
 
 
-def test_widget_304_and_cors_preflight_carry_the_headers(tmp_path: Path) -> None:
+def test_widget_304_and_refused_preflight_carry_the_headers(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, cors_origins=["https://promeneurs.example"])
     with TestClient(create_app(settings)) as client:
         etag = client.get("/widget.js").headers["etag"]
@@ -121,10 +128,15 @@ def test_widget_304_and_cors_preflight_carry_the_headers(tmp_path: Path) -> None
                 "Access-Control-Request-Headers": "content-type",
             },
         )
+        frame = client.get(FRAME)
     assert not_modified.status_code == 304
-    assert preflight.status_code == 200
-    assert preflight.headers["access-control-allow-origin"] == "https://promeneurs.example"
-    for response in (not_modified, preflight):
+    assert preflight.status_code == 405  # no CORS: the chat runs in Vigie's own frame
+    assert "access-control-allow-origin" not in preflight.headers
+    assert (
+        "frame-ancestors 'self' https://promeneurs.example"
+        in frame.headers["content-security-policy"]
+    )
+    for response in (not_modified, preflight, frame):
         assert_secure(response)
 
 
@@ -158,6 +170,7 @@ def test_pages_use_no_inline_script_nor_inline_handler(educator: Educator) -> No
     client = educator.client
     pages = [
         "/",
+        FRAME,
         "/dashboard",
         "/dashboard/connexion",
         f"/dashboard/classes/{educator.code}",
@@ -171,7 +184,8 @@ def test_pages_use_no_inline_script_nor_inline_handler(educator: Educator) -> No
     for url in pages:
         html = client.get(url).text
         for tag in re.findall(r"<script\b[^>]*>", html, flags=re.IGNORECASE):
-            assert re.search(r'\ssrc="/(?!/)', tag), f"{url}: inline or foreign script {tag}"
+            # same origin: an absolute path, or a relative one (the API may sit under a prefix)
+            assert re.search(r'\ssrc="(?![a-z]+:|//)[^"]+"', tag), f"{url}: foreign script {tag}"
         bodies = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.DOTALL | re.I)
         assert not any(body.strip() for body in bodies), f"{url}: inline script body"
         assert not re.search(r"\son[a-z]+\s*=", html, flags=re.IGNORECASE), f"{url}: on* handler"

@@ -74,6 +74,6 @@ def test_health_checks_the_database(client: TestClient) -> None:
 
 def test_index_page_is_french_and_has_a_live_log(client: TestClient) -> None:
     page = client.get("/").text
-    assert 'lang="fr"' in page and 'src="/widget.js" data-mode="page"' in page
-    script = client.get("/widget.js").text  # the chat is drawn by the widget's script
+    assert 'lang="fr"' in page and 'src="static/chat.js" data-mode="page"' in page
+    script = client.get("/static/chat.js").text  # the chat is drawn by the chat's script
     assert 'setAttribute("role", "log")' in script and '"aria-live", "polite"' in script

@@ -1,5 +1,6 @@
-"""The embeddable widget's script, CORS for embedding origins, and the share kit pages, through
-the real app on a throw-away SQLite database (no Rasa needed)."""
+"""The one-tag widget's script, its chat frame (framable by the embedding origins only), no
+CORS, and the share kit pages, through the real app on a throw-away SQLite database (no Rasa
+needed). The widget's behaviour is tested in Chromium (tests/browser/test_embed.py)."""
 
 from __future__ import annotations
 
@@ -43,51 +44,76 @@ def test_widget_is_served_as_cacheable_javascript(embed_client: TestClient) -> N
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert "max-age=" in response.headers["cache-control"]
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cross-origin-resource-policy"] == "cross-origin"
     etag = response.headers["etag"]
     again = embed_client.get("/widget.js", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-    script = response.text
-    assert 'setAttribute("role", "log")' in script and '"aria-live", "polite"' in script
-    assert ".innerHTML" not in script and "insertAdjacentHTML" not in script
-    assert script.count("fetch(") == 1 and "fetch(this.apiBase + path" in script
 
 
-def test_full_page_chat_mounts_the_same_script(embed_client: TestClient) -> None:
-    page = embed_client.get("/").text
-    assert '<html lang="fr">' in page
-    assert '<script src="/widget.js" data-mode="page" data-target="vigie-chat"' in page
-    assert 'id="vigie-chat"' in page
-    assert embed_client.get("/static/page.css").status_code == 200
+def test_the_chat_pages_share_one_script(embed_client: TestClient) -> None:
+    for url, mode in (("/", "page"), (f"/embed?classe={CODE}", "frame")):
+        page = embed_client.get(url)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert '<html lang="fr"' in page.text
+        assert f'<script src="static/chat.js" data-mode="{mode}" data-target="vigie-chat"' in (
+            page.text
+        )
+    for asset in ("/static/chat.js", "/static/chat.css", "/static/page.css"):
+        assert embed_client.get(asset).status_code == 200, asset
 
 
-def test_cors_allows_listed_origins_on_the_chat_only(embed_client: TestClient) -> None:
+def directives(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    policy = response.headers["content-security-policy"]
+    return {name: value for name, _, value in (p.strip().partition(" ") for p in policy.split(";"))}
+
+
+def test_only_the_chat_frame_may_be_framed_and_only_by_embedders(
+    embed_client: TestClient,
+) -> None:
+    frame = embed_client.get("/embed")
+    assert directives(frame)["frame-ancestors"] == f"'self' {EMBEDDER}"
+    assert "x-frame-options" not in frame.headers
+    for url in ("/", "/widget.js", "/partager", "/dashboard/connexion", "/static/chat.js"):
+        response = embed_client.get(url)
+        assert directives(response)["frame-ancestors"] == "'none'", url
+        assert response.headers["x-frame-options"] == "DENY", url
+
+
+@pytest.mark.parametrize(
+    ("listed", "ancestors"),
+    [
+        ([], "'self'"),
+        (["*"], "*"),
+        (
+            ["https://a.example/", "http://127.0.0.1:8080"],
+            "'self' http://127.0.0.1:8080 https://a.example",
+        ),
+        (["https://a.example; script-src *", "javascript:alert(1)"], "'self'"),
+    ],
+)
+def test_frame_ancestors_take_well_formed_origins_only(
+    embed_settings: ApiSettings, listed: list[str], ancestors: str
+) -> None:
+    settings = embed_settings.model_copy(update={"cors_origins": listed})
+    with TestClient(create_app(settings)) as test_client:
+        frame = test_client.get("/embed")
+    assert directives(frame)["frame-ancestors"] == ancestors
+    assert "script-src *" not in frame.headers["content-security-policy"]
+
+
+def test_no_cross_origin_access_to_the_chat(embed_client: TestClient) -> None:
+    """The chat runs in Vigie's own frame: no other site's script may call it."""
     preflight = {
         "Origin": EMBEDDER,
         "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type",
     }
-    for path in ("/chat/session", "/chat"):
+    for path in ("/chat/session", "/chat", "/api/v1/classes"):
         response = embed_client.options(path, headers=preflight)
-        assert response.status_code == 200, path
-        assert response.headers["access-control-allow-origin"] == EMBEDDER
-        assert "access-control-allow-credentials" not in response.headers
+        assert "access-control-allow-origin" not in response.headers, path
     created = embed_client.post("/chat/session", json={}, headers={"Origin": EMBEDDER})
     assert created.status_code == 201
-    assert created.headers["access-control-allow-origin"] == EMBEDDER
-
-    stranger = preflight | {"Origin": "https://ailleurs.example"}
-    refused = embed_client.options("/chat", headers=stranger)
-    assert refused.status_code == 400
-    assert "access-control-allow-origin" not in refused.headers
-    # the educator API is never opened to other sites
-    educator = embed_client.options("/api/v1/classes", headers=preflight)
-    assert "access-control-allow-origin" not in educator.headers
-
-
-def test_no_cors_without_configured_origins(client: TestClient) -> None:
-    response = client.post("/chat/session", json={}, headers={"Origin": EMBEDDER})
-    assert response.status_code == 201
-    assert "access-control-allow-origin" not in response.headers
+    assert "access-control-allow-origin" not in created.headers
 
 
 def test_class_share_kit_shows_only_join_material(embed_client: TestClient) -> None:
