@@ -563,13 +563,11 @@ class Engine:
         found = set(self.detect(turn.text))
         expected = set(step.expected)
         earned = points.after_hints(points.open_answer(found, step.expected), state.hints)
-        if found:
-            out.say("utter_open_found", reflexes=_labels(found))
-        else:
-            out.say("utter_open_none")
         missing = expected - found
-        if missing:
-            out.say("utter_open_missing", reflexes=_labels(missing))
+        # one bubble: the reflexes shown, those missed, a model answer, the points
+        response = (
+            "utter_open_none" if not found else "utter_open_some" if missing else "utter_open_all"
+        )
         state.found = sorted(set(state.found) | (found & expected))
         state.missed = sorted((set(state.missed) | missing) - set(state.found))
         self._record_mastery(out, scenario.id, found)
@@ -579,9 +577,11 @@ class Engine:
             earned,
             points.open_max(step.expected),
             step.model_answer.text(state.plain),
-            feedback_response="utter_open_model",
+            feedback_response=response,
             found=sorted(found),
             expected=sorted(expected),
+            reflexes=_labels(found),
+            missing=_labels(missing),
         )
 
     def _record_mastery(self, out: Outcome, scenario_id: str, found: set[str]) -> None:

@@ -20,10 +20,14 @@ import yaml
 from pydantic import BaseModel
 
 from scenarios.loader import Catalogue, load_catalogue
-from scenarios.readability import Counts, count
+from scenarios.readability import Counts, count, words
+from scenarios.rules import TEMPLATE_PHRASES, fold_accents
 from scenarios.schema import Criterion, Difficulty, Kind, Level, OpenStep, Scenario, Wording
 
 MIN_COVERAGE = 4
+REPEAT_MIN_WORDS = 5  # a sentence this long printed twice in one scenario is a repetition
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+_QUOTE = re.compile(r"«[^»]*»")  # quoting the item in a question is not a repetition
 LABELS_FILE = Path(__file__).resolve().parent / "stats_labels.yml"
 _CODE = re.compile(r"^(CRCN|DigComp)\s+(\d+\.\d+)\s*(.*)$")
 
@@ -72,6 +76,45 @@ def reading_level(scenario: Scenario) -> Reading:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """One scenario on a phone, played with the right answers: what the learner reads."""
+
+    scenario_id: str
+    words: int
+    bubbles: int
+    repeated: list[str]  # template phrases or sentences printed more than once
+
+
+def _sentence_key(sentence: str) -> str:
+    return " ".join(re.findall(r"\w+", fold_accents(sentence).lower()))
+
+
+def repeated_texts(bubbles: list[str]) -> list[str]:
+    """Template phrases said twice, and sentences of ≥ 5 words printed in two bubbles (what is
+    quoted « … » from the item does not count)."""
+    whole = fold_accents("\n".join(bubbles)).lower()
+    found = [p for p in TEMPLATE_PHRASES if whole.count(fold_accents(p).lower()) > 1]
+    seen: dict[str, int] = {}
+    for index, text in enumerate(bubbles):
+        for sentence in _SENTENCE.split(_QUOTE.sub(" ", text)):
+            key = _sentence_key(sentence)
+            if len(key.split()) < REPEAT_MIN_WORDS:
+                continue
+            if key in seen and seen[key] != index:
+                found.append(sentence.strip())
+            seen.setdefault(key, index)
+    return found
+
+
+def screen(catalogue: Catalogue, scenario_id: str) -> Screen:
+    from actions.transcript import transcript  # the engine itself says what is printed
+
+    bubbles = [b.text for b in transcript(catalogue, scenario_id)]
+    total = sum(len(words(text)) for text in bubbles)
+    return Screen(scenario_id, total, len(bubbles), repeated_texts(bubbles))
+
+
+@dataclass(frozen=True)
 class Stats:
     total: int
     by_kind_level: dict[tuple[Kind, Level], int]
@@ -80,6 +123,7 @@ class Stats:
     step_kinds: dict[str, tuple[int, int]]  # kind → (steps, scenarios having one)
     coverage: dict[Criterion, int]
     reading: list[Reading]
+    screens: list[Screen]
 
     @property
     def reliable_share(self) -> float:
@@ -105,6 +149,10 @@ class Stats:
     def falc_not_easier(self) -> list[str]:
         return [r.scenario_id for r in self.reading if r.falc <= r.fr]
 
+    @property
+    def printed_twice(self) -> dict[str, list[str]]:
+        return {s.scenario_id: s.repeated for s in self.screens if s.repeated}
+
 
 def compute(catalogue: Catalogue) -> Stats:
     scenarios = list(catalogue.scenarios.values())
@@ -129,6 +177,7 @@ def compute(catalogue: Catalogue) -> Stats:
         step_kinds={kind: (step_counts[kind], having[kind]) for kind in sorted(step_counts)},
         coverage=coverage,
         reading=[reading_level(scenario) for scenario in scenarios],
+        screens=[screen(catalogue, scenario.id) for scenario in scenarios],
     )
 
 
@@ -190,7 +239,25 @@ def report(stats: Stats) -> str:
         f"{stats.mean_falc - stats.mean_fr:>+6.1f}"
     )
     lines.append(f"  falc not easier in {len(stats.falc_not_easier)} scenario(s)")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *_screen_lines(stats)])
+
+
+def _screen_lines(stats: Stats) -> list[str]:
+    lines = [
+        "On a phone: words and bubbles per scenario, played with the right answers",
+        f"  {'scenario':<30} {'words':>6} {'bubbles':>8}",
+    ]
+    for s in sorted(stats.screens, key=lambda s: s.scenario_id):
+        lines.append(f"  {s.scenario_id:<30} {s.words:>6} {s.bubbles:>8}")
+    if stats.screens:
+        lines.append(
+            f"  {'mean':<30} {mean(s.words for s in stats.screens):>6.0f} "
+            f"{mean(s.bubbles for s in stats.screens):>8.1f}"
+        )
+    twice = stats.printed_twice
+    lines.append(f"  text printed twice: {'none' if not twice else f'{len(twice)} scenario(s)'}")
+    lines += [f"    {sid}: « {text} »" for sid, texts in twice.items() for text in texts]
+    return lines
 
 
 # ----- the educators' table --------------------------------------------------------------------

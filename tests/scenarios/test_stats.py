@@ -13,7 +13,15 @@ import pytest
 from scenarios.loader import default_catalogue
 from scenarios.readability import count, kandel_moles, sentences, syllables
 from scenarios.schema import Criterion, Kind, Level
-from scenarios.stats import MIN_COVERAGE, Stats, compute, markdown_table, report
+from scenarios.stats import (
+    MIN_COVERAGE,
+    Stats,
+    compute,
+    markdown_table,
+    repeated_texts,
+    report,
+    screen,
+)
 from vigie.cli import main as vigie
 from vigie.settings import PROJECT_ROOT
 
@@ -87,6 +95,7 @@ def test_the_report_names_every_section(stats: Stats) -> None:
     for heading in ("by kind and level", "Reliable items", "Steps per scenario", "Criteria"):
         assert heading in text
     assert "Kandel–Moles" in text and "falc not easier in" in text
+    assert "On a phone: words and bubbles per scenario" in text and "text printed twice" in text
 
 
 def test_the_cli_prints_the_stats(capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,3 +122,40 @@ def test_the_ready_made_paths_name_real_scenarios_with_their_minutes() -> None:
     for title, minutes in cells:
         assert title in by_title, title
         assert by_title[title].minutes == int(minutes), title
+
+
+def test_every_scenario_is_measured_on_a_phone(stats: Stats) -> None:
+    assert {s.scenario_id for s in stats.screens} == set(default_catalogue().scenarios)
+    assert all(s.bubbles >= 8 and s.words > 50 for s in stats.screens)
+
+
+def test_no_text_is_printed_twice_in_a_scenario(stats: Stats) -> None:
+    assert stats.printed_twice == {}
+
+
+def test_repeated_template_phrases_and_sentences_are_found() -> None:
+    bubbles = [
+        "🕵️ Ce que ferait un·e fact-checker : chercher la source.",
+        "Ce que ferait un·e fact-checker : 1) lire.",
+        "La photo a été prise en 2019 dans un autre pays. Bien vu.",
+        "Indice. La photo a été prise en 2019 dans un autre pays !",
+        "Bien vu.",
+        "« Les élèves sont de plus en plus nuls. » Qui dit ça ?",
+        "Le post dit : « Les élèves sont de plus en plus nuls. »",  # a quote, not a repeat
+    ]
+    assert repeated_texts(bubbles) == [
+        "Ce que ferait un·e fact-checker",
+        "La photo a été prise en 2019 dans un autre pays !",
+    ]
+
+
+def test_the_item_is_shown_once_and_the_debrief_is_one_bubble() -> None:
+    from actions.transcript import transcript
+
+    catalogue = default_catalogue()
+    for scenario in catalogue.scenarios.values():
+        bubbles = transcript(catalogue, scenario.id)
+        assert sum(scenario.item.text.fr in b.text for b in bubbles) == 1, scenario.id
+        (debrief,) = [b.text for b in bubbles if scenario.fact_checker.fr in b.text]
+        assert scenario.debrief.fr in debrief and scenario.emotion.fr in debrief
+        assert screen(catalogue, scenario.id).bubbles == len(bubbles)

@@ -238,6 +238,23 @@ def test_open_answer_is_scored_on_detected_criteria(engine: Engine) -> None:
         assert score["points"] == 2
 
 
+@pytest.mark.parametrize(
+    ("typed", "response"),
+    [("SOURCE", "utter_open_some"), ("rien", "utter_open_none"), ("ALL", "utter_open_all")],
+)
+def test_open_feedback_is_one_bubble(typed: str, response: str) -> None:
+    engine = Engine(CATALOGUE, lambda text: [w for w in text.split() if w.isupper()])
+    scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
+    step = scenario.steps[step_index(scenario.id, OpenStep)]
+    assert "SOURCE" in step.expected and len(step.expected) > 1
+    state = started(engine, scenario.id, at=OpenStep)
+    answer = " ".join(step.expected) if typed == "ALL" else typed
+    _, (outcome,) = play(engine, state, Turn("out_of_scope", f"je regarde {answer}"))
+    (feedback, _asked_next) = [m for m in outcome.messages if m.response]
+    assert feedback.response == response
+    assert feedback.variables["feedback"] == step.model_answer.fr
+
+
 def test_navigation_intent_with_low_confidence_in_open_step_is_an_answer(engine: Engine) -> None:
     scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
     state = started(engine, scenario.id)
