@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field
 
 from actions import answer_parsing, points
 from actions.phase import Phase
-from actions.quiz_flow import QuizFlow, QuizRecord
+from actions.quiz_flow import QuizFlow, QuizRecord, percent
+from scenarios import measures
 from scenarios.loader import Catalogue
 from scenarios.schema import (
     ChoiceStep,
@@ -763,6 +764,7 @@ class Engine:
         out.say("utter_progress", **progress_figures(profile))
         out.say(f"utter_bias_{bias_label(profile)}")
         out.say(f"utter_calibration_{calibration_label(profile.verdicts)}")
+        self.quiz.progress(out)
         self._reprompt(out)
 
     def _forget_me(self, out: Outcome, _turn: Turn) -> None:
@@ -810,57 +812,34 @@ def _busy(state: State) -> bool:
     return state.phase in {Phase.STEP, Phase.CONFIDENCE, Phase.QUIZ}
 
 
-def detection_rates(profile: Profile) -> tuple[float | None, float | None]:
-    """Share of fake items judged fake, and of reliable items judged reliable."""
-    fakes = [v for v in profile.verdicts if not v.reliable]
-    reliables = [v for v in profile.verdicts if v.reliable]
-    fake_rate = sum(v.judged_reliable is False for v in fakes) / len(fakes) if fakes else None
-    reliable_rate = (
-        sum(v.judged_reliable is True for v in reliables) / len(reliables) if reliables else None
+def verdict_measures(verdicts: list[VerdictRecord]) -> measures.Measures:
+    """The learner's scenario verdicts, measured like the quiz and the dashboard."""
+    return measures.measure(
+        measures.Judgement(v.reliable, v.judged_reliable, v.confidence) for v in verdicts
     )
-    return fake_rate, reliable_rate
 
 
 def progress_figures(profile: Profile) -> dict[str, Any]:
-    """Plain figures for `show_progress`: scenarios done, score, detection rates, badges."""
+    """Plain figures for `show_progress`: scenarios done, score, verdicts, badges."""
     total = sum(result[0] for result in profile.results.values())
     maximum = sum(result[1] for result in profile.results.values())
-    fake_rate, reliable_rate = detection_rates(profile)
+    verdicts = verdict_measures(profile.verdicts)
     return {
         "done": len(profile.results),
-        "score": _percent(total / maximum if maximum else None),
-        "fake_detection": _percent(fake_rate),
-        "reliable_detection": _percent(reliable_rate),
+        "score": percent(total / maximum if maximum else None),
+        "verdicts": verdicts.items,
+        "unsure": verdicts.unsure.hits,
+        "fake_detection": percent(verdicts.fake_detection),
+        "reliable_detection": percent(verdicts.reliable_detection),
         "badges": ", ".join(reflexes()[code]["badge"] for code in profile.badges) or "—",
     }
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{round(100 * rate)} %"
-
-
 def bias_label(profile: Profile) -> str:
-    """MIST-style bias: trusting too much (credulous) or too little (distrustful)."""
-    fake_rate, reliable_rate = detection_rates(profile)
-    if fake_rate is None or reliable_rate is None:
-        return "unknown"
-    gap = fake_rate - reliable_rate
-    if gap > 0.25:
-        return "distrustful"
-    if gap < -0.25:
-        return "credulous"
-    return "balanced"
+    """Credulous, distrustful or balanced (scenarios/measures.py decides), or unknown."""
+    return measures.lean(verdict_measures(profile.verdicts)) or "unknown"
 
 
 def calibration_label(verdicts: list[VerdictRecord]) -> str:
-    """Compares mean confidence (as a probability) with accuracy over the verdicts given."""
-    rated = [v for v in verdicts if v.confidence is not None and v.judged_reliable is not None]
-    if len(rated) < 2:
-        return "unknown"
-    accuracy = sum(v.judged_reliable == v.reliable for v in rated) / len(rated)
-    confidence = sum((v.confidence or 0) / 4 for v in rated) / len(rated)
-    if confidence - accuracy > 0.2:
-        return "overconfident"
-    if accuracy - confidence > 0.2:
-        return "underconfident"
-    return "calibrated"
+    """Over-, underconfident or calibrated (scenarios/measures.py decides), or unknown."""
+    return measures.calibration(verdict_measures(verdicts)) or "unknown"

@@ -1,7 +1,8 @@
-"""The "fiable ou pas ?" discernment quiz: a pre-test form, then the other form as post-test.
+"""The "fiable ou pas ?" discernment quiz: one of forms A and B as pre-test, the other as
+post-test (form C is kept for a delayed re-test and never offered here).
 
-Pure like the engine: it names domain responses and never judges the learner aloud during
-the test (a measure, not a lesson); scores follow the MIST split (fake / reliable / bias).
+Pure like the engine: it names domain responses, never judges the learner during the test
+(a measure, not a lesson), and never defines a measure itself (scenarios/measures.py does).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from actions.phase import Phase
-from scenarios.schema import Quiz, QuizItem
+from scenarios.measures import Judgement, Measures, change, measure
+from scenarios.schema import Quiz, QuizItem, is_reliable
 
 if TYPE_CHECKING:
     from actions.engine import EventDraft, Outcome, State, Turn
 
-FORMS = ("a", "b")
-QUIZ_VERDICTS = {"answer_true": True, "answer_false": False, "answer_unsure": None}
+PRE_POST_FORMS = ("a", "b")
 POST_TEST_AFTER_SCENARIOS = 3
 
 
@@ -27,6 +28,9 @@ class QuizAnswer(BaseModel):
     reliable: bool
     judged_reliable: bool | None
 
+    def judgement(self) -> Judgement:
+        return Judgement(reliable=self.reliable, judged_reliable=self.judged_reliable)
+
 
 class QuizRecord(BaseModel):
     """Forms in the order taken (first = pre-test) and each form's answers."""
@@ -34,24 +38,32 @@ class QuizRecord(BaseModel):
     order: list[str] = Field(default_factory=list)
     answers: dict[str, list[QuizAnswer]] = Field(default_factory=dict)
 
+    def measures(self, form: str) -> Measures:
+        return measure(answer.judgement() for answer in self.answers.get(form, []))
 
-def discernment(answers: list[QuizAnswer]) -> dict[str, float | None]:
-    """Fake detection, reliable detection, overall discernment (their mean), bias."""
-    fakes = [a for a in answers if not a.reliable]
-    reliables = [a for a in answers if a.reliable]
-    fake = sum(a.judged_reliable is False for a in fakes) / len(fakes) if fakes else None
-    reliable = (
-        sum(a.judged_reliable is True for a in reliables) / len(reliables) if reliables else None
-    )
-    overall = None if fake is None or reliable is None else (fake + reliable) / 2
-    # Positive bias: judges too much as fake (distrust); negative: too much as reliable.
-    judged = [a for a in answers if a.judged_reliable is not None]
-    bias = (
-        sum(a.judged_reliable is False for a in judged) / len(judged) - len(fakes) / len(answers)
-        if judged and answers
-        else None
-    )
-    return {"fake": fake, "reliable": reliable, "discernment": overall, "bias": bias}
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(100 * rate)} %"
+
+
+def points(difference: float | None, *, signed: bool = True) -> str:
+    """A difference of rates in points: 0.25 → « +25 points » (« 25 points » unsigned)."""
+    if difference is None:
+        return "—"
+    return f"{round(100 * difference):{'+' if signed else ''}d} points"
+
+
+def judged_reliable(turn: Turn) -> tuple[bool, bool | None]:
+    """(understood, judged reliable): any verdict of the scale, typed or pressed, counts on
+    its side of reliable / not reliable; « je ne sais pas » and « passer » are no judgement."""
+    from actions.engine import UNSURE, read_verdict
+
+    if turn.intent == "skip":
+        return True, None
+    verdict = read_verdict(turn)
+    if verdict is None:
+        return False, None
+    return True, None if verdict == UNSURE else is_reliable(verdict)
 
 
 class QuizFlow:
@@ -60,14 +72,14 @@ class QuizFlow:
 
     def items(self, form: str) -> list[QuizItem]:
         assert self.quiz is not None
-        return self.quiz.form_a if form == "a" else self.quiz.form_b
+        return self.quiz.forms[form]
 
     def next_form(self, record: QuizRecord, seed: str) -> str | None:
-        """Pre-test: a random form; post-test: the other one; None when both are done."""
+        """Pre-test: A or B at random; post-test: the other one; None when both are done."""
         if not record.order:
-            return random.Random(seed).choice(FORMS)
+            return random.Random(seed).choice(PRE_POST_FORMS)
         if len(record.order) == 1:
-            return "b" if record.order[0] == "a" else "a"
+            return next(form for form in PRE_POST_FORMS if form not in record.order)
         return None
 
     def should_offer_post_test(self, state: State) -> bool:
@@ -116,16 +128,16 @@ class QuizFlow:
         )
 
     def answer(self, out: Outcome, turn: Turn) -> None:
-        """Record a verdict ("je sais pas" and skip count as no verdict) and go on."""
+        """Record a verdict (« je ne sais pas » and « passer » are no judgement) and go on."""
         state = out.state
         assert state.quiz_form is not None
-        if turn.intent not in QUIZ_VERDICTS and turn.intent != "skip":
+        understood, judged = judged_reliable(turn)
+        if not understood:
             out.say("utter_quiz_help")
             self.ask(out)
             return
         form = state.quiz_form
         item = self.items(form)[state.quiz_index]
-        judged = QUIZ_VERDICTS.get(turn.intent)
         state.quiz.answers[form].append(
             QuizAnswer(item=item.id, reliable=item.reliable, judged_reliable=judged)
         )
@@ -157,20 +169,53 @@ class QuizFlow:
         state = out.state
         form = state.quiz_form
         assert form is not None
-        scores = discernment(state.quiz.answers[form])
+        now = state.quiz.measures(form)
         state.quiz_form, state.quiz_index, state.phase = None, 0, Phase.IDLE
         figures = {
-            "fake": _percent(scores["fake"]),
-            "reliable": _percent(scores["reliable"]),
+            "fake": percent(now.fake_detection),
+            "reliable": percent(now.reliable_detection),
+            "discernment": percent(now.discernment),
+            "unsure": now.unsure.hits,
+            "count": now.items,
         }
         if len(state.quiz.order) == 1:
             out.say("utter_quiz_done_pre", **figures)
         else:
-            before = discernment(state.quiz.answers[state.quiz.order[0]])
-            gain = (scores["discernment"] or 0) - (before["discernment"] or 0)
-            out.say("utter_quiz_done_post", gain=f"{round(100 * gain):+d} points", **figures)
+            before = state.quiz.measures(state.quiz.order[0])
+            self._say_change(out, before, now, figures)
         out.say("utter_menu")
 
+    def _say_change(self, out: Outcome, before: Measures, now: Measures, figures: dict) -> None:
+        """The post-test result, then whether the change is more than chance (never a
+        « Bravo » for a change within chance or a drop)."""
+        step = change(before, now)
+        gain = points(None if step is None else step.delta)
+        out.say("utter_quiz_done_post", before=percent(before.discernment), gain=gain, **figures)
+        if step is None:
+            out.say("utter_quiz_change_unknown")
+            return
+        out.say(
+            f"utter_quiz_change_{step.direction}",
+            margin=points(step.margin, signed=False),
+            answers=before.judged + now.judged,
+        )
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{round(100 * rate)} %"
+    def progress(self, out: Outcome) -> None:
+        """The quiz part of « mes progrès »: the same figures as at the end of each quiz."""
+        record = out.state.quiz
+        done = [form for form in record.order if form != out.state.quiz_form]
+        if not done:
+            return
+        first = record.measures(done[0])
+        if len(done) == 1:
+            out.say("utter_progress_quiz_pre", discernment=percent(first.discernment))
+            return
+        second = record.measures(done[1])
+        step = change(first, second)
+        out.say(
+            "utter_progress_quiz_post",
+            before=percent(first.discernment),
+            discernment=percent(second.discernment),
+            gain=points(None if step is None else step.delta),
+            margin=points(None if step is None else step.margin, signed=False),
+        )

@@ -101,6 +101,11 @@ class Measures:
         return self.unsure.n
 
     @property
+    def judged(self) -> int:
+        """Answers with a verdict: what the detection rates rest on."""
+        return self.fakes.n + self.reliables.n
+
+    @property
     def fake_detection(self) -> float | None:
         return self.fakes.value
 
@@ -213,9 +218,12 @@ def t975(degrees: int) -> float:
     return Z95 + (Z95**3 + Z95) / (4 * degrees)
 
 
-def mean_change(deltas: Sequence[float]) -> Change | None:
-    """A group's mean change, with Student's t interval over the learners' own changes."""
-    if len(deltas) < 2:
+def mean_change(changes: Sequence[Change]) -> Change | None:
+    """A group's mean change: Student's t interval over the learners' own changes, and never
+    narrower than what their answers alone leave uncertain (when every learner changed alike)."""
+    if len(changes) < 2:
         return None
-    margin = t975(len(deltas) - 1) * stdev(deltas) / sqrt(len(deltas))
-    return Change(delta=fmean(deltas), margin=margin)
+    deltas = [one.delta for one in changes]
+    spread = t975(len(changes) - 1) * stdev(deltas) / sqrt(len(changes))
+    answers = sqrt(sum(one.margin**2 for one in changes)) / len(changes)
+    return Change(delta=fmean(deltas), margin=max(spread, answers))

@@ -395,12 +395,15 @@ def test_a_full_scenario_completes_with_debrief(engine: Engine) -> None:
 
 
 def test_bias_and_calibration_labels() -> None:
-    distrustful = Profile(
+    """Labels come from scenarios/measures.py: a lean or a confidence gap needs enough verdicts."""
+    two = Profile(
         verdicts=[
             VerdictRecord(reliable=False, judged_reliable=False, confidence=4),
             VerdictRecord(reliable=True, judged_reliable=False, confidence=4),
         ]
     )
+    assert bias_label(two) == "balanced"  # two verdicts prove no lean
+    distrustful = Profile(verdicts=two.verdicts * 4)
     assert bias_label(distrustful) == "distrustful"
     assert calibration_label(distrustful.verdicts) == "overconfident"
     credulous = Profile(
@@ -408,6 +411,7 @@ def test_bias_and_calibration_labels() -> None:
             VerdictRecord(reliable=False, judged_reliable=True, confidence=1),
             VerdictRecord(reliable=True, judged_reliable=True, confidence=4),
         ]
+        * 4
     )
     assert bias_label(credulous) == "credulous"
     assert bias_label(Profile()) == "unknown"
