@@ -105,7 +105,12 @@ def scenario_run(
             correct = rng.random() < skill
             confidence = rng.randint(2, 4) if correct else rng.randint(1, 4)
             fields |= {
-                "points": points.after_hints(points.verdict(correct, confidence), hints),
+                "points": points.after_hints(
+                    points.verdict(
+                        points.Judgement.EXACT if correct else points.Judgement.WRONG, confidence
+                    ),
+                    hints,
+                ),
                 "max_points": points.VERDICT_MAX,
                 "correct": correct,
                 "confidence": confidence,
