@@ -16,9 +16,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api import classes, dashboard_session
+from api.chat_limits import ChatLimits
 from api.chat_sessions import SessionSigner
+from api.login import Guards
 from api.models import Classroom, Educator
-from api.security.rate_limit import LoginLimiter
+from api.security.passwords import PasswordGate
+from api.security.rate_limit import LoginThrottle
 from api.security.tokens import (
     BEARER_SALT,
     SESSION_SALT,
@@ -59,12 +62,19 @@ def get_catalogue(request: Request) -> Catalogue:
     return request.app.state.catalogue
 
 
+def get_client_address(request: Request) -> str:
+    """The client's address: the connecting one, or the one a trusted proxy forwarded
+    (`ApiSettings.trusted_proxies`, applied by uvicorn's ProxyHeadersMiddleware in api.main)."""
+    return request.client.host if request.client else "unknown"
+
+
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
 RasaDep = Annotated[RasaRestClient, Depends(get_rasa)]
 SignerDep = Annotated[SessionSigner, Depends(get_signer)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 TrackerDep = Annotated[Engine, Depends(get_tracker)]
+ClientAddressDep = Annotated[str, Depends(get_client_address)]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -124,17 +134,25 @@ def get_dashboard_signer(request: Request, settings: SettingsDep) -> CredentialS
     )
 
 
-def get_login_limiter(request: Request, settings: SettingsDep) -> LoginLimiter:
+def get_login_guards(request: Request, settings: SettingsDep) -> Guards:
     return _per_app(
         request,
-        "educator_login_limiter",
-        lambda: LoginLimiter(window_seconds=settings.login_window_seconds),
+        "login_guards",
+        lambda: Guards(
+            throttle=LoginThrottle(forget_after=settings.login_forget_after_seconds),
+            gate=PasswordGate(settings.password_checks_at_once),
+        ),
     )
+
+
+def get_chat_limits(request: Request, settings: SettingsDep) -> ChatLimits:
+    return _per_app(request, "chat_limits", lambda: ChatLimits.from_settings(settings))
 
 
 BearerSignerDep = Annotated[CredentialSigner, Depends(get_bearer_signer)]
 DashboardSignerDep = Annotated[CredentialSigner, Depends(get_dashboard_signer)]
-LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
+LoginGuardsDep = Annotated[Guards, Depends(get_login_guards)]
+ChatLimitsDep = Annotated[ChatLimits, Depends(get_chat_limits)]
 
 
 def _educator(session: Session, credential: Credential) -> Educator | None:
@@ -202,6 +220,9 @@ def get_dashboard_user(
         except InvalidCredential:
             credential = None
     educator = _educator(session, credential) if credential and credential.csrf else None
+    if educator is not None and credential is not None:
+        # Signing out bumps the version: older cookies are refused (server-side revocation).
+        educator = educator if credential.version == educator.session_version else None
     if educator is None or credential is None:
         raise HTTPException(
             status.HTTP_303_SEE_OTHER, headers={"Location": dashboard_session.LOGIN_PATH}

@@ -5,11 +5,12 @@ Never stores a password in clear and never says whether an e-mail exists.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.models import Educator
+from api.models import Classroom, Educator
 from api.security import passwords
 
 
@@ -38,6 +39,24 @@ def create(session: Session, *, email: str, password: str) -> Educator:
 def set_password(session: Session, *, educator: Educator, password: str) -> None:
     educator.password_hash = passwords.hash_password(password)
     session.commit()
+
+
+def end_dashboard_sessions(session: Session, *, educator: Educator) -> None:
+    """Revoke every dashboard cookie issued so far (they carry the previous version)."""
+    educator.session_version += 1
+    session.commit()
+
+
+def delete(session: Session, *, educator: Educator) -> int:
+    """Delete the account and its classes; returns how many classes went. The learners stay,
+    pseudonymous and without a class, until their own retention period or erasure."""
+    count = session.scalar(
+        select(func.count()).select_from(Classroom).where(Classroom.educator_id == educator.id)
+    )
+    session.execute(delete_rows(Classroom).where(Classroom.educator_id == educator.id))
+    session.delete(educator)
+    session.commit()
+    return count or 0
 
 
 def by_email(session: Session, *, email: str) -> Educator | None:

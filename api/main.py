@@ -1,4 +1,5 @@
-"""Builds the FastAPI application: settings, database, Rasa client, routers, static chat.
+"""Builds the FastAPI application: settings, database, Rasa client, routers, static chat,
+and the client's address as forwarded by the configured reverse proxies only.
 
 Applies no migrations itself (see `vigie api`), and never logs request bodies.
 """
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.chat_sessions import SessionSigner
 from api.db import make_engine, session_factory
@@ -72,6 +74,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     app.add_exception_handler(DashboardClassNotFound, dashboard.not_found_page)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    if settings.trusted_proxy_list:
+        # Outermost: rate limits and login delays then see each client, not the proxy.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/scenario-images", StaticFiles(directory=IMAGES_DIR), name="scenario-images")

@@ -26,6 +26,8 @@ class Educator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Bumped when the educator signs out: every dashboard cookie issued before is refused.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
@@ -71,3 +73,13 @@ class ProgressEvent(Base):
     criteria_expected: Mapped[list[str]] = mapped_column(JSON, default=list)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Erasure(Base):
+    """A learner who asked to be forgotten, kept as a hash of the pseudonym for a few weeks so
+    that progress events still waiting in any action server's outbox are dropped on arrival."""
+
+    __tablename__ = "erasures"
+
+    learner_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -22,9 +22,30 @@ class ApiSettings(VigieSettings):
     k_anonymity: int = Field(default=5, ge=2, description="smallest group ever broken down")
     educator_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     dashboard_session_hours: int = Field(default=8, ge=1, le=24 * 7)
-    login_max_failures: int = Field(default=5, ge=1, description="per e-mail, per window")
-    login_ip_max_failures: int = Field(default=30, ge=1, description="per client, per window")
-    login_window_seconds: int = Field(default=900, ge=1)
+    # Logins (docs/reliability.md § Logins): never a hard lock. After `login_free_failures`
+    # wrong passwords for one account from one client, each further attempt of that pair waits
+    # 5, 10, 20… s (at most `login_max_delay_seconds`); a client failing on many accounts waits
+    # at most `login_client_max_delay_seconds`, so nobody can lock a school out for long.
+    login_free_failures: int = Field(default=3, ge=1, description="per account and client")
+    login_max_delay_seconds: int = Field(default=900, ge=1)
+    login_client_free_failures: int = Field(default=20, ge=1, description="per client")
+    login_client_max_delay_seconds: int = Field(default=60, ge=1)
+    login_forget_after_seconds: int = Field(default=86400, ge=60, description="since the last")
+    # argon2 holds 64 MiB per check: more logins at once are refused (429), never queued.
+    password_checks_at_once: int = Field(default=2, ge=1, le=8)
+    # Web chat limits (per API process; nginx adds its own per address): generous enough for a
+    # school whose pupils all share one address, tight enough that one client cannot flood
+    # Rasa or pad a class with made-up learners.
+    chat_sessions_burst_per_address: int = Field(default=300, ge=1)
+    chat_sessions_per_minute_per_address: float = Field(default=10.0, gt=0)
+    chat_sessions_burst_per_class: int = Field(default=100, ge=1)
+    chat_sessions_per_minute_per_class: float = Field(default=2.0, gt=0)
+    chat_messages_burst_per_session: int = Field(default=120, ge=1)
+    chat_messages_per_minute_per_session: float = Field(default=60.0, gt=0)
+    # Addresses of the reverse proxies (IPs or networks, comma-separated) whose X-Forwarded-For
+    # is believed; empty: the connecting address is the client (a header anyone can send is
+    # never trusted by default).
+    trusted_proxies: str = ""
     dashboard_timezone: str = "Europe/Paris"
     # Longer than a load balancer's or a browser's idle keep-alive (nginx: 60 s), so the API
     # never closes a connection just as a client reuses it (a lost request under `make load`).
@@ -34,8 +55,14 @@ class ApiSettings(VigieSettings):
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{self.var_dir / 'vigie.db'}"
+        return f"sqlite:///{self.private_var_dir() / 'vigie.db'}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
+
+    def _urls(self) -> dict[str, str]:
+        return super()._urls() | {"DATABASE_URL": self.database_url}
 
 
 @cache

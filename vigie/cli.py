@@ -11,18 +11,27 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from vigie.settings import PROJECT_ROOT, VigieSettings
+from vigie.settings import PROJECT_ROOT, VigieSettings, startup_settings
+
+
+def _api_settings(process: str):  # type: ignore[no-untyped-def]
+    """The API's settings, or a one-line refusal (placeholder secret…) and exit 2."""
+    from api.settings import get_settings
+
+    return startup_settings(get_settings, process)
 
 
 def cmd_api(args: argparse.Namespace) -> int:
     """Apply migrations, then serve the API."""
+    import os
+
     import uvicorn
 
     from api.main import create_app
     from api.migrate import upgrade
-    from api.settings import get_settings
 
-    settings = get_settings()
+    os.umask(0o077)  # the SQLite database and its journal: this user's only
+    settings = _api_settings("vigie api")
     upgrade(settings.effective_database_url)
     uvicorn.run(
         create_app(settings),
@@ -31,6 +40,9 @@ def cmd_api(args: argparse.Namespace) -> int:
         log_level="info",
         access_log=False,
         timeout_keep_alive=settings.keep_alive_seconds,
+        # The app itself believes X-Forwarded-For from VIGIE_TRUSTED_PROXIES only (api.main);
+        # uvicorn's own default would trust any local process.
+        proxy_headers=False,
     )
     return 0
 
@@ -47,7 +59,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from vigie.launcher import Ports, run
 
     ports = Ports(rasa=args.rasa_port, actions=args.actions_port, api=args.api_port)
-    return run(VigieSettings(), ports, Path(args.models))
+    return run(startup_settings(VigieSettings, "vigie run"), ports, Path(args.models))
 
 
 def cmd_wait_ready(args: argparse.Namespace) -> int:
@@ -78,7 +90,6 @@ def cmd_create_educator(args: argparse.Namespace) -> int:
     from api.db import make_engine, session_factory
     from api.migrate import upgrade
     from api.security.passwords import MIN_LENGTH, acceptable
-    from api.settings import get_settings
 
     password = args.password or getpass.getpass("Password: ")
     if not acceptable(password):
@@ -87,7 +98,7 @@ def cmd_create_educator(args: argparse.Namespace) -> int:
     if "@" not in args.email or len(args.email) > 254:
         print("That does not look like an e-mail address.", file=sys.stderr)
         return 2
-    url = get_settings().effective_database_url
+    url = _api_settings("vigie create-educator").effective_database_url
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -107,6 +118,37 @@ def cmd_create_educator(args: argparse.Namespace) -> int:
                 )
                 return 1
             print(f"Educator {educator.email} created.")
+            return 0
+    finally:
+        engine.dispose()
+
+
+def cmd_delete_educator(args: argparse.Namespace) -> int:
+    """Delete an educator account and its classes (the learners stay, without a class)."""
+    from api import educators
+    from api.db import make_engine, session_factory
+    from api.migrate import upgrade
+
+    url = _api_settings("vigie delete-educator").effective_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            educator = educators.by_email(session, email=args.email)
+            if educator is None:
+                print(f"No educator {educators.normalise_email(args.email)}.", file=sys.stderr)
+                return 1
+            if not args.yes and input(f"Delete {educator.email} and its classes? [y/N] ") not in (
+                "y",
+                "Y",
+                "o",
+                "O",
+            ):
+                print("Nothing deleted.")
+                return 1
+            email = educator.email
+            classes = educators.delete(session, educator=educator)
+            print(f"Educator {email} deleted, with {classes} class(es).")
             return 0
     finally:
         engine.dispose()
@@ -172,9 +214,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from api.db import make_engine, session_factory
     from api.migrate import upgrade
     from api.retention import purge
-    from api.settings import get_settings
 
-    settings = get_settings()
+    settings = _api_settings("vigie purge")
     upgrade(settings.effective_database_url)
     sessions = session_factory(make_engine(settings.effective_database_url))
     tracker = make_engine(settings.effective_tracker_url)
@@ -187,6 +228,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
                     now=datetime.now(UTC),
                     conversation_days=settings.conversation_retention_days,
                     progress_days=settings.progress_retention_days,
+                    erasure_days=settings.erasure_memory_days,
                 )
         except SQLAlchemyError as error:
             if not args.every:
@@ -196,9 +238,19 @@ def cmd_purge(args: argparse.Namespace) -> int:
         else:
             print(
                 f"purged: {report.tracker_events} conversation events, {report.learners} "
-                f"inactive learners ({report.progress_events} progress events)",
+                f"inactive learners ({report.progress_events} progress events), "
+                f"{report.erasures} old erasure records",
                 flush=True,
             )
+            if not report.tracker_found:
+                # Before Rasa's first start this is normal; afterwards VIGIE_TRACKER_URL is wrong.
+                where = tracker.url.render_as_string(hide_password=True)
+                print(
+                    f"WARNING: no Rasa tracker table at {where}: conversations are NOT purged "
+                    "(check VIGIE_TRACKER_URL if Rasa has started)",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if not args.every:
             return 0
         time.sleep(args.every)
@@ -245,6 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--reset", action="store_true", help="set a new password if the account exists"
     )
     educator.set_defaults(handler=cmd_create_educator)
+
+    delete = commands.add_parser(
+        "delete-educator",
+        help="delete an educator account and its classes",
+        description="Delete the account and every class it owns. The learners of those classes "
+        "stay, pseudonymous and without a class, until their retention period ends or they ask "
+        "to be forgotten; their progress no longer shows on any dashboard.",
+    )
+    delete.add_argument("--email", required=True)
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(handler=cmd_delete_educator)
 
     scenarios = commands.add_parser("scenarios", help="check and describe the catalogue")
     scenario_commands = scenarios.add_subparsers(dest="scenarios_command", required=True)

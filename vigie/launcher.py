@@ -1,6 +1,8 @@
 """Builds the command lines of Vigie's processes and runs them under honcho.
 
-Never supervises by hand: honcho starts, stops and reports; this module only describes.
+Never supervises by hand: honcho starts, stops and reports; this module only describes. Rasa's
+HTTP API stays off (only its REST channel is used) unless a test asks for it; every process
+runs with umask 077 in a 0700 state directory.
 """
 
 from __future__ import annotations
@@ -31,34 +33,48 @@ class ProcessSpec:
 
 
 def shared_env(settings: VigieSettings, ports: Ports) -> dict[str, str]:
-    """What every process needs to find the others (secrets are read from the file)."""
+    """What every process needs to find the others (secrets are read from the file, except the
+    action token: Rasa reads it from its endpoints file, which takes it from the environment)."""
     return {
         "VIGIE_VAR_DIR": str(settings.var_dir),
         "VIGIE_RASA_URL": f"http://127.0.0.1:{ports.rasa}",
         "VIGIE_ACTION_URL": f"http://127.0.0.1:{ports.actions}",
         "VIGIE_API_URL": f"http://127.0.0.1:{ports.api}",
         "VIGIE_TRACKER_DB": str(settings.var_dir / "rasa_tracker.db"),
-        # Rasa appends it to action calls (endpoints.yml); the action server checks it.
-        "VIGIE_RASA_TOKEN": settings.secret("rasa_token"),
+        # Rasa appends it to action calls (endpoints.yml); the action server checks it. It is
+        # not Rasa's own token: holding it opens the action servers, not Rasa's HTTP API.
+        "VIGIE_ACTION_TOKEN": settings.secret("action_token"),
         "PYTHONUNBUFFERED": "1",
     }
 
 
-def rasa_spec(settings: VigieSettings, ports: Ports, model_dir: Path) -> ProcessSpec:
-    return _rasa_spec("rasa", settings, ports.rasa, model_dir, PROJECT_ROOT / "endpoints.yml")
+def rasa_spec(
+    settings: VigieSettings, ports: Ports, model_dir: Path, *, enable_api: bool = False
+) -> ProcessSpec:
+    endpoints = PROJECT_ROOT / "endpoints.yml"
+    return _rasa_spec("rasa", settings, ports.rasa, model_dir, endpoints, enable_api)
 
 
 def _rasa_spec(
-    name: str, settings: VigieSettings, port: int, model_dir: Path, endpoints: Path
+    name: str,
+    settings: VigieSettings,
+    port: int,
+    model_dir: Path,
+    endpoints: Path,
+    enable_api: bool,
 ) -> ProcessSpec:
+    """`rasa run` with the REST channel only. `enable_api` (tests reading a tracker) adds Rasa's
+    HTTP API behind its token, which is then on the command line: never in production."""
+    api = (
+        # One argument: a random token may start with "-", which argparse takes for an option.
+        ["--enable-api", f"--auth-token={settings.secret('rasa_token')}"] if enable_api else []
+    )
     return ProcessSpec(
         name=name,
         args=[
             str(RASA_BIN),
             "run",
-            "--enable-api",
-            # One argument: a random token may start with "-", which argparse takes for an option.
-            f"--auth-token={settings.secret('rasa_token')}",
+            *api,
             "--interface",
             "127.0.0.1",
             "--port",
@@ -130,12 +146,20 @@ def health_urls(ports: Ports) -> dict[str, str]:
     }
 
 
+def private_state(settings: VigieSettings) -> None:
+    """Files made from now on by this process and its children are its user's only (Rasa's
+    tracker holds every conversation); the state directory is 0700 and the secrets exist."""
+    os.umask(0o077)
+    settings.private_var_dir()
+    settings.secret("pepper")  # generate the secrets file before any process reads it
+
+
 def run(settings: VigieSettings, ports: Ports, model_dir: Path) -> int:
     """Start everything under honcho and wait for readiness; returns the exit code."""
     from honcho.manager import Manager
     from honcho.printer import Printer
 
-    settings.secret("pepper")  # generate the secrets file before any process reads it
+    private_state(settings)
     base_env = os.environ | shared_env(settings, ports)
     manager = Manager(Printer(sys.stdout))
     for spec in stack(settings, ports, model_dir):
@@ -182,6 +206,7 @@ class ScaledPorts:
     """Loopback ports of the scaled layout; `front` is the one entry learners reach."""
 
     front: int = 8080
+    api_internal: int = 8090
     rasa_lb: int = 5080
     actions_lb: int = 5180
     rasa: tuple[int, ...] = (5005, 5006)
@@ -192,8 +217,9 @@ class ScaledPorts:
 
 
 def scaled_env(settings: VigieSettings, ports: ScaledPorts) -> dict[str, str]:
-    """What every replica needs: the balanced URLs, PostgreSQL and Redis (shared secrets file)."""
-    balanced = Ports(rasa=ports.rasa_lb, actions=ports.actions_lb, api=ports.front)
+    """What every replica needs: the balanced URLs (the API's internal entry: events and
+    erasure are not on the public one), PostgreSQL and Redis (shared secrets file)."""
+    balanced = Ports(rasa=ports.rasa_lb, actions=ports.actions_lb, api=ports.api_internal)
     return shared_env(settings, balanced) | {
         "DATABASE_URL": f"postgresql+psycopg://vigie@127.0.0.1:{ports.postgres}/"
         + PROGRESS_DATABASE,
@@ -208,17 +234,25 @@ def scaled_env(settings: VigieSettings, ports: ScaledPorts) -> dict[str, str]:
         "VIGIE_REDIS_HOST": "127.0.0.1",
         "VIGIE_REDIS_PORT": str(ports.redis),
         "VIGIE_REDIS_DB": "1",
+        "VIGIE_REDIS_PASSWORD": settings.secret("redis_password"),
+        # nginx (on this machine) forwards each learner's address: limits apply per learner.
+        "VIGIE_TRUSTED_PROXIES": "127.0.0.1",
+        # Links, QR codes and images point at the public entry, not at VIGIE_API_URL.
+        "VIGIE_PUBLIC_URL": f"http://127.0.0.1:{ports.front}",
         # A replica killed while holding a conversation's lock frees it after this long
         # (Rasa's default is 60 s); no message takes a tenth of it.
         "TICKET_LOCK_LIFETIME": "20",
     }
 
 
-def scaled_specs(settings: VigieSettings, ports: ScaledPorts, model_dir: Path) -> list[ProcessSpec]:
+def scaled_specs(
+    settings: VigieSettings, ports: ScaledPorts, model_dir: Path, *, enable_api: bool = False
+) -> list[ProcessSpec]:
     """Rasa replicas, action servers and API processes, named `rasa-1`, `actions-1`, …"""
     specs: list[ProcessSpec] = []
     for index, port in enumerate(ports.rasa, start=1):
-        specs.append(_rasa_spec(f"rasa-{index}", settings, port, model_dir, SCALED_ENDPOINTS))
+        name = f"rasa-{index}"
+        specs.append(_rasa_spec(name, settings, port, model_dir, SCALED_ENDPOINTS, enable_api))
     for index, port in enumerate(ports.actions, start=1):
         spec = actions_spec(Ports(actions=port))
         # Each action server has its own durable outbox; all deliver through the front.

@@ -31,6 +31,7 @@ from vigie.launcher import (
     scaled_health_urls,
     scaled_specs,
 )
+from vigie.secrets import SECRET_NAMES
 from vigie.services import Nginx, Postgres, Redis, free_port, render_nginx
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
@@ -41,6 +42,7 @@ def free_scaled_ports(replicas: int = 2) -> ScaledPorts:
     """Free loopback ports for every listener (tests, bench)."""
     return ScaledPorts(
         front=free_port(),
+        api_internal=free_port(),
         rasa_lb=free_port(),
         actions_lb=free_port(),
         rasa=tuple(free_port() for _ in range(replicas)),
@@ -65,10 +67,13 @@ class ScaledInfra:
         self.root.mkdir(parents=True, exist_ok=True)
         self.root.chmod(0o755)  # the postgres user and nginx workers traverse it
         self.postgres = Postgres(self.root / "postgres", self.ports.postgres)
-        self.redis = Redis(self.root / "redis", self.ports.redis)
+        self.redis = Redis(
+            self.root / "redis", self.ports.redis, self.settings().secret("redis_password")
+        )
         config = render_nginx(
             prefix=self.root / "nginx",
             front=self.ports.front,
+            api_internal=self.ports.api_internal,
             rasa_lb=self.ports.rasa_lb,
             actions_lb=self.ports.actions_lb,
             api=list(self.ports.api),
@@ -162,13 +167,15 @@ def services(ports: ScaledPorts, keep: bool = False) -> int:
     with _started(_throwaway(ports), keep) as infra:
         secrets_file = shlex.quote(str(infra.settings().secrets_file))
         for key, value in sorted(infra.env().items()):
-            if key == "VIGIE_RASA_TOKEN":  # never print a secret: read it from the file
-                read = "import json,sys; print(json.load(open(sys.argv[1]))['rasa_token'])"
+            name = key.removeprefix("VIGIE_").lower()
+            if name in SECRET_NAMES:  # never print a secret: read it from the file
+                read = f"import json,sys; print(json.load(open(sys.argv[1]))[{name!r}])"
                 print(f'export {key}="$(python3 -c {shlex.quote(read)} {secrets_file})"')
             else:
                 print(f"export {key}={shlex.quote(value)}")
         print(
-            f"# data in {infra.root}; nginx front http://127.0.0.1:{ports.front}/ → API ports "
+            f"# data in {infra.root}; nginx front http://127.0.0.1:{ports.front}/ (internal entry "
+            f":{ports.api_internal}) → API ports "
             f"{list(ports.api)}, Rasa {list(ports.rasa)}, actions {list(ports.actions)}. "
             "Ctrl-C stops PostgreSQL, Redis and nginx.",
             flush=True,

@@ -128,22 +128,28 @@ class Postgres:
 
 @dataclass
 class Redis:
-    """redis-server on loopback, no persistence (the lock store holds only short-lived locks)."""
+    """redis-server on loopback, no persistence (the lock store holds only short-lived locks),
+    with a password (given in a config file, never on the command line)."""
 
     root: Path
     port: int
+    password: str
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Redis:
         binary = shutil.which("redis-server")
         if binary is None:
             raise ServiceError("redis-server is not installed: run `make system-deps`")
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        config = self.root / "redis.conf"
+        config.touch(mode=0o600)
+        config.write_text(f'requirepass "{self.password}"\n', encoding="utf-8")
         log = (self.root / "redis.log").open("ab")
         self.process = subprocess.Popen(
             [
-                binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-                "--appendonly", "no", "--dir", str(self.root), "--protected-mode", "yes",
+                binary, str(config), "--bind", "127.0.0.1", "--port", str(self.port),
+                "--save", "", "--appendonly", "no", "--dir", str(self.root),
+                "--protected-mode", "yes",
             ],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -161,8 +167,8 @@ class Redis:
 
 
 def render_nginx(
-    *, prefix: Path, front: int, rasa_lb: int, actions_lb: int, api: list[int],
-    rasa: list[int], actions: list[int],
+    *, prefix: Path, front: int, api_internal: int, rasa_lb: int, actions_lb: int,
+    api: list[int], rasa: list[int], actions: list[int],
 ) -> str:  # fmt: skip
     """The nginx config from deploy/nginx/vigie.conf.template, for ports on 127.0.0.1."""
 
@@ -174,6 +180,7 @@ def render_nginx(
     values = {
         "PREFIX": str(prefix),
         "FRONT_LISTEN": f"127.0.0.1:{front}",
+        "API_INTERNAL_LISTEN": f"127.0.0.1:{api_internal}",
         "RASA_LB_LISTEN": f"127.0.0.1:{rasa_lb}",
         "ACTIONS_LB_LISTEN": f"127.0.0.1:{actions_lb}",
         "API_SERVERS": servers(api),

@@ -1,18 +1,19 @@
 """Educator authentication (CONTRACTS §5): OAuth2 password form → signed, expiring bearer token.
 
-Never says which of the e-mail or the password was wrong; throttled per e-mail and per client.
+Never says which of the e-mail or the password was wrong; growing delays per (account, client)
+and per client, and at most a couple of password checks at once (429 with Retry-After).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api import login
 from api.class_schemas import TokenOut
-from api.deps import BearerSignerDep, LoginLimiterDep, SessionDep, SettingsDep
+from api.deps import BearerSignerDep, ClientAddressDep, LoginGuardsDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -21,25 +22,25 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
     "/token",
     responses={
         401: {"description": "Wrong e-mail or password"},
-        429: {"description": "Too many failed attempts"},
+        429: {"description": "Too many failed attempts, or too many logins at once"},
     },
 )
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     signer: BearerSignerDep,
-    limiter: LoginLimiterDep,
+    guards: LoginGuardsDep,
+    client: ClientAddressDep,
 ) -> TokenOut:
     """Exchange an educator's e-mail and password for a bearer token."""
     outcome = login.attempt(
         session,
-        limiter=limiter,
+        guards=guards,
         settings=settings,
         email=form.username,
         password=form.password,
-        client=request.client.host if request.client else "unknown",
+        client=client,
     )
     if outcome.retry_after:
         raise HTTPException(

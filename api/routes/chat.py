@@ -1,9 +1,12 @@
-"""Web chat endpoints (CONTRACTS §4): issue a signed session, relay messages to Rasa.
+"""Web chat endpoints (CONTRACTS §4): issue a signed session, relay messages to Rasa; both
+rate-limited (new sessions per address and per class, messages per session: 429).
 
 Never stores or logs the message text; Rasa's tracker is the only place it goes.
 """
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import APIRouter, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
@@ -11,22 +14,50 @@ from fastapi.responses import JSONResponse
 
 from api import learners, retention
 from api.chat_sessions import CHANNEL, InvalidSession
-from api.deps import RasaDep, SessionDep, SettingsDep, SignerDep, TrackerDep
+from api.deps import (
+    ChatLimitsDep,
+    ClientAddressDep,
+    RasaDep,
+    SessionDep,
+    SettingsDep,
+    SignerDep,
+    TrackerDep,
+)
 from api.messages import bot_message
 from api.schemas import BotMessage, ChatIn, ChatSessionIn, ChatSessionOut
 from vigie.protocol import FORGET, custom_type
 from vigie.rasa_rest import RasaUnavailable
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/chat", tags=["chat"])
+TOO_MANY = {429: {"description": "Too many requests: wait `Retry-After` seconds"}}
 
 
-@router.post("/session", status_code=status.HTTP_201_CREATED)
+def _throttled(wait: int, detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS, detail=detail, headers={"Retry-After": str(wait)}
+    )
+
+
+@router.post("/session", status_code=status.HTTP_201_CREATED, responses=TOO_MANY)
 def create_session(
-    body: ChatSessionIn, session: SessionDep, signer: SignerDep, settings: SettingsDep
+    body: ChatSessionIn,
+    session: SessionDep,
+    signer: SignerDep,
+    settings: SettingsDep,
+    limits: ChatLimitsDep,
+    client: ClientAddressDep,
 ) -> ChatSessionOut:
     """Start a web chat, optionally joining a class by its code."""
-    if body.class_code is not None and not learners.class_exists(session, code=body.class_code):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Code de classe inconnu.")
+    wait = limits.sessions_per_address.take(client)
+    if wait:
+        raise _throttled(wait, "Trop de nouvelles conversations depuis cette adresse.")
+    if body.class_code is not None:
+        if not learners.class_exists(session, code=body.class_code):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Code de classe inconnu.")
+        wait = limits.sessions_per_class.take(body.class_code)
+        if wait:
+            raise _throttled(wait, "Trop de nouvelles conversations pour cette classe.")
     token, chat = signer.issue(body.class_code)
     learners.touch(
         session, learner=chat.learner(settings.secret("pepper")), class_code=body.class_code
@@ -34,7 +65,7 @@ def create_session(
     return ChatSessionOut(session_id=token)
 
 
-@router.post("", response_model=list[BotMessage])
+@router.post("", response_model=list[BotMessage], responses=TOO_MANY)
 async def chat(
     body: ChatIn,
     signer: SignerDep,
@@ -42,6 +73,7 @@ async def chat(
     settings: SettingsDep,
     session: SessionDep,
     tracker: TrackerDep,
+    limits: ChatLimitsDep,
 ) -> list[BotMessage] | JSONResponse:
     """Send one message (text or button payload) and get the bot's replies."""
     try:
@@ -50,6 +82,9 @@ async def chat(
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, detail="Session de chat invalide ou expirée."
         ) from error
+    wait = limits.messages_per_session.take(chat_session.session_id)
+    if wait:
+        raise _throttled(wait, "Trop de messages à la suite : attends un peu avant de renvoyer.")
     learner = chat_session.learner(settings.secret("pepper"))
     try:
         replies = await rasa.send(learner, body.message, {"channel": CHANNEL})
@@ -60,5 +95,12 @@ async def chat(
     if any(custom_type(reply) == FORGET for reply in replies):
         # Rasa has saved the turn by now, so the conversation can really be deleted; the
         # signal goes on to the widget, which then drops its session token.
-        await run_in_threadpool(retention.erase_learner, session, tracker, learner=learner)
+        try:
+            await run_in_threadpool(retention.erase_learner, session, tracker, learner=learner)
+        except retention.TrackerStoreMissing as error:
+            log.error("erasure incomplete: %s", error)  # the learner can ask again
+            return JSONResponse(
+                status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                content=[bot_message("unavailable")],
+            )
     return replies

@@ -1,4 +1,5 @@
-"""Dashboard sign-in and sign-out pages: session cookie, CSRF on both forms, throttled logins.
+"""Dashboard sign-in and sign-out pages: session cookie, CSRF on both forms, throttled logins;
+signing out revokes the cookie on the server (the educator's session version moves on).
 
 Never puts the session in a URL and never accepts a form without its CSRF token.
 """
@@ -10,11 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api import dashboard_session, login, rendering
+from api import dashboard_session, educators, login, rendering
 from api.deps import (
+    ClientAddressDep,
     DashboardSignerDep,
     DashboardUserDep,
-    LoginLimiterDep,
+    LoginGuardsDep,
     SessionDep,
     SettingsDep,
 )
@@ -61,7 +63,8 @@ def login_submit(
     session: SessionDep,
     settings: SettingsDep,
     signer: DashboardSignerDep,
-    limiter: LoginLimiterDep,
+    guards: LoginGuardsDep,
+    client: ClientAddressDep,
     email: FormText = "",
     password: FormText = "",
     csrf_token: FormText = "",
@@ -75,11 +78,11 @@ def login_submit(
     assert pre_login is not None
     outcome = login.attempt(
         session,
-        limiter=limiter,
+        guards=guards,
         settings=settings,
         email=email,
         password=password,
-        client=request.client.host if request.client else "unknown",
+        client=client,
     )
     if outcome.retry_after:
         return _login_page(
@@ -99,6 +102,7 @@ def login_submit(
         educator_id=outcome.educator.id,
         password_hash=outcome.educator.password_hash,
         with_csrf=True,
+        version=outcome.educator.session_version,
     )
     response = RedirectResponse("/dashboard", status_code=status.HTTP_303_SEE_OTHER)
     dashboard_session.set_session(response, settings, token=token, max_age=signer.max_age_seconds)
@@ -107,11 +111,17 @@ def login_submit(
 
 @router.post("/deconnexion")
 def logout(
-    request: Request, user: DashboardUserDep, settings: SettingsDep, csrf_token: FormText = ""
+    request: Request,
+    user: DashboardUserDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    csrf_token: FormText = "",
 ) -> Response:
-    """Close the session (the form carries the CSRF token)."""
+    """Close the session (the form carries the CSRF token): this cookie, and any copy of it or
+    of the educator's other dashboard cookies, no longer opens anything."""
     if not csrf.matches(user.csrf, csrf_token):
         return rendering.page(request, "error.html", {"error": "csrf"}, status_code=403)
+    educators.end_dashboard_sessions(session, educator=user.educator)
     response = RedirectResponse(dashboard_session.LOGIN_PATH, status_code=303)
     dashboard_session.clear_session(response, settings)
     return response

@@ -1,13 +1,14 @@
-"""Progress-event ingestion (CONTRACTS §6): idempotent on the event id.
+"""Progress-event ingestion (CONTRACTS §6): idempotent on the event id; events of a learner
+erased since they occurred are dropped (counted with the duplicates: already dealt with).
 
-Never accepts free text: the schema has no field for it.
+Never accepts free text: the schema has no field for it. Served on the internal listener only.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
-from api import progress
+from api import progress, retention
 from api.deps import CatalogueDep, IngestAuth, SessionDep
 from api.schemas import EventBatchIn, IngestResult, ProgressEventIn
 
@@ -26,5 +27,6 @@ def ingest(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail=f"Scénario inconnu : {', '.join(sorted(unknown))}",
         )
-    stored, duplicates = progress.store_events(session, events=events)
-    return IngestResult(stored=stored, duplicates=duplicates)
+    kept, dropped = retention.drop_erased(session, events)
+    stored, duplicates = progress.store_events(session, events=kept)
+    return IngestResult(stored=stored, duplicates=duplicates + dropped)

@@ -1,9 +1,12 @@
 """Learner enrolment and erasure for the chat bridges: join a class, or be forgotten.
 
-Only the bridges (holding the ingest token) may call it; it never receives a platform id.
+Only the bridges (holding the ingest token) may call it; it never receives a platform id, and it
+is served on the internal listener only (deploy/nginx: not on the public server).
 """
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict
@@ -12,6 +15,7 @@ from api import learners, retention
 from api.deps import IngestAuth, SessionDep, TrackerDep
 from api.schemas import ClassCode, Pseudonym
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/learners", tags=["learners"], dependencies=[IngestAuth])
 
 
@@ -32,10 +36,18 @@ class ErasureOut(BaseModel):
     conversation_events: int
 
 
-@router.post("/{learner}/erase")
+@router.post(
+    "/{learner}/erase",
+    responses={503: {"description": "Rasa's tracker store not found: nothing reported as done"}},
+)
 def erase(learner: Pseudonym, session: SessionDep, tracker: TrackerDep) -> ErasureOut:
-    """Forget a learner everywhere: progress and the Rasa conversation."""
-    progress, conversation = retention.erase_learner(session, tracker, learner=learner)
+    """Forget a learner everywhere: progress, the Rasa conversation, and the events still on
+    their way from any action server (dropped on arrival)."""
+    try:
+        progress, conversation = retention.erase_learner(session, tracker, learner=learner)
+    except retention.TrackerStoreMissing as error:
+        log.error("erasure incomplete: %s", error)
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(error)) from error
     return ErasureOut(progress_events=progress, conversation_events=conversation)
 
 

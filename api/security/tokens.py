@@ -1,6 +1,7 @@
 """Signed, expiring credentials for educators: API bearer tokens and dashboard session cookies.
 
-Never puts anything but an educator id, a password fingerprint and a CSRF secret in a token.
+Never puts anything but an educator id, a password fingerprint, a session version (bumped by
+signing out, which revokes every earlier dashboard cookie) and a CSRF secret in a token.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Credential:
     educator_id: int
     fingerprint: str
     csrf: str = ""
+    version: int = 0
 
 
 class InvalidCredential(Exception):
@@ -42,10 +44,15 @@ class CredentialSigner:
     def max_age_seconds(self) -> int:
         return self._max_age
 
-    def issue(self, *, educator_id: int, password_hash: str, with_csrf: bool = False) -> str:
-        payload = {"sub": educator_id, "fp": password_fingerprint(password_hash)}
+    def issue(
+        self, *, educator_id: int, password_hash: str, with_csrf: bool = False, version: int = 0
+    ) -> str:
+        fingerprint = password_fingerprint(password_hash)
+        payload: dict[str, str | int] = {"sub": educator_id, "fp": fingerprint}
         if with_csrf:
             payload["csrf"] = secrets.token_urlsafe(24)
+        if version:
+            payload["sv"] = version
         return self._serializer.dumps(payload)
 
     def read(self, token: str) -> Credential:
@@ -56,12 +63,18 @@ class CredentialSigner:
         if not isinstance(data, dict):
             raise InvalidCredential
         educator_id, fingerprint = data.get("sub"), data.get("fp")
-        csrf = data.get("csrf", "")
+        csrf, version = data.get("csrf", ""), data.get("sv", 0)
         if (
-            not isinstance(educator_id, int)
-            or isinstance(educator_id, bool)
+            not _is_int(educator_id)
             or not isinstance(fingerprint, str)
             or not isinstance(csrf, str)
+            or not _is_int(version)
         ):
             raise InvalidCredential
-        return Credential(educator_id=educator_id, fingerprint=fingerprint, csrf=csrf)
+        return Credential(
+            educator_id=educator_id, fingerprint=fingerprint, csrf=csrf, version=version
+        )
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -26,7 +26,7 @@ from tests.conftest import free_port
 from tests.support.postgres import PostgresServer
 
 PASSWORD = "mot-de-passe-solide"
-TABLES = "progress_events, learners, classrooms, educators"
+TABLES = "progress_events, learners, classrooms, educators, erasures"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

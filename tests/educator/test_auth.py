@@ -1,19 +1,27 @@
-"""Educator authentication: argon2 passwords, OAuth2 password → bearer, throttling, revocation."""
+"""Educator authentication: argon2 passwords, OAuth2 password → bearer, growing delays instead
+of a lock-out (issue 13, item 8), the proxy's forwarded address when trusted, revocation on
+sign-out and on a new password, creating and deleting accounts."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api import educators
+from api.dashboard_session import LOGIN_PATH as DASHBOARD_LOGIN
+from api.dashboard_session import SESSION_COOKIE
+from api.login import Guards
 from api.main import create_app
 from api.models import Educator
 from api.security import passwords
-from api.security.rate_limit import LoginLimiter
+from api.security.passwords import PasswordGate
+from api.security.rate_limit import Backoff, LoginThrottle
 from api.security.tokens import BEARER_SALT, CredentialSigner
 from api.settings import ApiSettings
 from tests.educator.conftest import PASSWORD
@@ -60,38 +68,145 @@ def test_missing_form_fields_are_422(client: TestClient) -> None:
     assert client.post("/api/v1/auth/token", json={"username": "x"}).status_code == 422
 
 
-def test_login_is_throttled_per_email_even_with_the_right_password(
+def csrf_on(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF field on {path}"
+    return found.group(1)
+
+
+def dashboard_sign_in(client: TestClient, email: str, password: str) -> Response:
+    form = {"email": email, "password": password, "csrf_token": csrf_on(client, DASHBOARD_LOGIN)}
+    return client.post(DASHBOARD_LOGIN, data=form, follow_redirects=False)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def guarded(client: TestClient, settings: ApiSettings) -> Clock:
+    """Give the app a login throttle on a clock the test moves (no sleeping)."""
+    clock = Clock()
+    client.app.state.login_guards = Guards(  # type: ignore[attr-defined]
+        throttle=LoginThrottle(forget_after=settings.login_forget_after_seconds, clock=clock),
+        gate=PasswordGate(settings.password_checks_at_once),
+    )
+    return clock
+
+
+def from_address(client: TestClient, address: str, **headers: str) -> TestClient:
+    """Another client of the same running app, connecting from `address`."""
+    return TestClient(client.app, client=(address, 40000), headers=headers)
+
+
+def test_wrong_passwords_from_elsewhere_never_lock_the_educator_out(
+    client: TestClient, alice: Educator
+) -> None:
+    attacker = from_address(client, "203.0.113.66")
+    statuses = [login(attacker, alice.email, f"devinette-{i}").status_code for i in range(30)]
+    assert statuses[:3] == [401] * 3 and set(statuses[3:]) == {429}
+    # Alice, from her own address, signs in at once: no lock-out as a weapon.
+    assert login(from_address(client, "198.51.100.7"), alice.email, PASSWORD).status_code == 200
+
+
+def test_failures_bring_growing_delays_not_a_lock(
     client: TestClient, alice: Educator, settings: ApiSettings
 ) -> None:
-    for _ in range(settings.login_max_failures):
+    clock = guarded(client, settings)
+    for _ in range(settings.login_free_failures):
         assert login(client, alice.email, "mauvais").status_code == 401
-    throttled = login(client, alice.email, PASSWORD)
-    assert throttled.status_code == 429
-    assert int(throttled.headers["retry-after"]) > 0
-    # another account from the same client is not locked out by these failures
-    assert login(client, "other@college.example", "mauvais").status_code == 401
+    delays = []
+    for _ in range(5):
+        throttled = login(client, alice.email, PASSWORD)  # not even checked while waiting
+        assert throttled.status_code == 429
+        delays.append(int(throttled.headers["retry-after"]))
+        clock.now += delays[-1]
+        assert login(client, alice.email, "mauvais").status_code == 401
+    assert delays == [5, 10, 20, 40, 80]
+    clock.now += settings.login_max_delay_seconds
+    assert login(client, alice.email, PASSWORD).status_code == 200  # never a hard lock
+    assert login(client, alice.email, "mauvais").status_code == 401  # and the slate is clean
 
 
-def test_login_is_throttled_per_client(settings: ApiSettings) -> None:
-    strict = settings.model_copy(update={"login_ip_max_failures": 4})
-    with TestClient(create_app(strict)) as client:
-        statuses = [login(client, f"user{i}@example.org", "mauvais").status_code for i in range(5)]
-    assert statuses == [401, 401, 401, 401, 429]
+def test_a_client_trying_many_accounts_waits_at_most_a_minute(
+    client: TestClient, settings: ApiSettings
+) -> None:
+    clock = guarded(client, settings)
+    free = settings.login_client_free_failures
+    for i in range(free):
+        assert login(client, f"user{i}@example.org", "mauvais").status_code == 401
+    waits = []
+    for i in range(6):
+        throttled = login(client, f"autre{i}@example.org", "mauvais")
+        assert throttled.status_code == 429
+        waits.append(int(throttled.headers["retry-after"]))
+        clock.now += waits[-1]
+        assert login(client, f"autre{i}@example.org", "mauvais").status_code == 401
+    assert waits == [5, 10, 20, 40, 60, 60]  # capped: a school's address is never shut for long
 
 
-def test_limiter_forgets_failures_after_the_window() -> None:
-    now = [1000.0]
-    limiter = LoginLimiter(window_seconds=60, clock=lambda: now[0])
-    for _ in range(3):
-        limiter.failed(["email:a"])
-    assert limiter.retry_after({"email:a": 3}) == 60
-    now[0] += 30
-    assert limiter.retry_after({"email:a": 3}) == 30
-    now[0] += 31
-    assert limiter.retry_after({"email:a": 3}) == 0
-    limiter.failed(["email:a"])
-    limiter.succeeded("email:a")
-    assert limiter.retry_after({"email:a": 1}) == 0
+def test_the_dashboard_form_has_the_same_delays(
+    client: TestClient, alice: Educator, settings: ApiSettings
+) -> None:
+    guarded(client, settings)
+    statuses = [dashboard_sign_in(client, alice.email, "mauvais").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    throttled = dashboard_sign_in(client, alice.email, PASSWORD)
+    assert throttled.status_code == 429 and throttled.headers["retry-after"] == "5"
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_delays(
+    settings: ApiSettings, alice: Educator
+) -> None:
+    proxied = settings.model_copy(update={"trusted_proxies": "10.0.0.0/24"})
+    with TestClient(create_app(proxied)) as client:
+        attacker = from_address(client, "10.0.0.10", **{"X-Forwarded-For": "203.0.113.66"})
+        for i in range(proxied.login_client_free_failures + 5):
+            login(attacker, f"user{i}@example.org", "mauvais")
+        assert login(attacker, alice.email, PASSWORD).status_code == 429
+        school = from_address(client, "10.0.0.10", **{"X-Forwarded-For": "198.51.100.7"})
+        assert login(school, alice.email, PASSWORD).status_code == 200
+        # Without a trusted proxy, the header is anyone's to write, so it is not believed.
+        liar = from_address(client, "203.0.113.66", **{"X-Forwarded-For": "198.51.100.8"})
+        assert login(liar, alice.email, PASSWORD).status_code == 429
+
+
+def test_the_throttle_forgets_failures_after_a_quiet_day() -> None:
+    clock = Clock()
+    throttle = LoginThrottle(forget_after=86400, clock=clock)
+    backoff = Backoff(free=2, cap=900)
+    throttle.failed(["pair:a"])
+    throttle.failed(["pair:a"])
+    assert throttle.retry_after({"pair:a": backoff}) == 5
+    clock.now += 3
+    assert throttle.retry_after({"pair:a": backoff}) == 2
+    clock.now += 86400
+    assert throttle.retry_after({"pair:a": backoff}) == 0
+    throttle.failed(["pair:a"])  # counted from zero again
+    assert throttle.retry_after({"pair:a": backoff}) == 0
+    throttle.failed(["pair:a"])
+    throttle.succeeded("pair:a")
+    assert throttle.retry_after({"pair:a": backoff}) == 0
+
+
+def test_signing_out_revokes_the_dashboard_cookie(client: TestClient, alice: Educator) -> None:
+    assert dashboard_sign_in(client, alice.email, PASSWORD).status_code == 303
+    kept = client.cookies[SESSION_COOKIE]  # a copy someone kept (shared computer, stolen…)
+    out = client.post(
+        "/dashboard/deconnexion",
+        data={"csrf_token": csrf_on(client, "/dashboard")},
+        follow_redirects=False,
+    )
+    assert out.status_code == 303
+    replay = TestClient(client.app, cookies={SESSION_COOKIE: kept})
+    response = replay.get("/dashboard", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == DASHBOARD_LOGIN
+    # Signing in again gives a new cookie that works.
+    assert dashboard_sign_in(client, alice.email, PASSWORD).status_code == 303
+    assert client.get("/dashboard", follow_redirects=False).status_code == 200
 
 
 def test_forged_expired_and_foreign_tokens_are_401(
@@ -164,3 +279,30 @@ def test_create_educator_command(
             session, email="bea@lycee.example", password="encore-un-autre-secret"
         )
     engine.dispose()
+
+
+def test_delete_educator_command_removes_the_account_and_its_classes(
+    settings: ApiSettings, client: TestClient, alice: Educator, alice_auth: dict[str, str],
+    engine: Engine, monkeypatch, capsys,
+) -> None:  # fmt: skip
+    from api.models import Classroom, Learner
+    from api.settings import get_settings
+    from vigie.cli import main
+
+    code = client.post("/api/v1/classes", json={"name": "4e A"}, headers=alice_auth).json()["code"]
+    assert client.post("/chat/session", json={"class_code": code}).status_code == 201
+    monkeypatch.setenv("DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("VIGIE_VAR_DIR", str(settings.var_dir))
+    get_settings.cache_clear()
+    try:
+        assert main(["delete-educator", "--email", "personne@nulle.part", "--yes"]) == 1
+        assert main(["delete-educator", "--email", "ALICE@college.example", "--yes"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "alice@college.example deleted, with 1 class" in capsys.readouterr().out
+    with Session(engine) as session:
+        assert session.get(Educator, alice.id) is None
+        assert session.get(Classroom, code) is None
+        (learner,) = session.query(Learner).all()  # pseudonymous, kept until its retention
+        assert learner.class_code is None
+    assert client.get("/api/v1/classes", headers=alice_auth).status_code == 401

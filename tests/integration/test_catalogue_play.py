@@ -28,7 +28,7 @@ class ActionClient:
     """Plays the Rasa side of the action protocol: one tracker, turn after turn."""
 
     def __init__(self, stack: Stack, learner: str) -> None:
-        token = stack.settings().secret("rasa_token")
+        token = stack.settings().secret("action_token")
         self.url = f"http://127.0.0.1:{stack.ports.actions}/webhook?token={token}"
         self.learner = learner
         self.slots: dict = {"vigie_state": None, "plain_language": False}

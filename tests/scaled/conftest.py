@@ -110,7 +110,9 @@ def scaled() -> Iterator[ScaledStack]:
     stack: ScaledStack | None = None
     try:
         infra.start()
-        specs = {spec.name: spec for spec in scaled_specs(infra.settings(), infra.ports, MODEL)}
+        # Rasa's HTTP API on: the tests read trackers through it (never on in production).
+        layout = scaled_specs(infra.settings(), infra.ports, MODEL, enable_api=True)
+        specs = {spec.name: spec for spec in layout}
         stack = ScaledStack(infra, specs, base | infra.env())
         # Action servers and APIs first: under load, Sanic gives a worker 30 s to come up, and
         # two Rasa replicas loading TensorFlow at the same time would starve it.

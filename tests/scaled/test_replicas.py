@@ -144,8 +144,8 @@ def test_erasure_reaches_the_shared_tracker_store(scaled: ScaledStack) -> None:
     rest(scaled.rasa(1), learner, choose("surprise"))
     assert len(tracker(scaled, 0, learner)["events"]) > 4
     token = scaled.infra.settings().secret("ingest_token")
-    response = httpx.post(
-        f"{scaled.front}/api/v1/learners/{learner}/erase",
+    response = httpx.post(  # the internal entry: erasure is not on the public server
+        f"http://127.0.0.1:{scaled.ports.api_internal}/api/v1/learners/{learner}/erase",
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )

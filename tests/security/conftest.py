@@ -1,16 +1,21 @@
 """The real API app on a throw-away, migrated SQLite database (Rasa on a closed port), with an
-educator who owns one class, signed in both ways: bearer token and dashboard session cookie.
+educator who owns one class, signed in both ways: bearer token and dashboard session cookie;
+and the API as its own process (`vigie api`, what systemd and the launcher run).
 
 Never mocks the app: requests go through every middleware, router and template.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -20,7 +25,9 @@ from api.db import make_engine
 from api.main import create_app
 from api.migrate import upgrade
 from api.settings import ApiSettings
-from tests.conftest import free_port
+from tests.conftest import ARTIFACTS, free_port
+from vigie.launcher import Ports, api_spec
+from vigie.settings import PROJECT_ROOT
 
 EMAIL = "securite@college.example"
 PASSWORD = "mot-de-passe-tres-solide"
@@ -56,10 +63,7 @@ def make_settings(var_dir: Path, **overrides: object) -> ApiSettings:
 
 def signed_in(client: TestClient, settings: ApiSettings) -> Educator:
     """Create the educator, get a bearer token, open a dashboard session, create a class."""
-    engine = make_engine(settings.effective_database_url)
-    with Session(engine) as session:
-        educators.create(session, email=EMAIL, password=PASSWORD)
-    engine.dispose()
+    add_educator(settings.effective_database_url)
     token = client.post("/api/v1/auth/token", data={"username": EMAIL, "password": PASSWORD})
     assert token.status_code == 200, token.text
     auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
@@ -75,3 +79,65 @@ def educator(tmp_path: Path) -> Iterator[Educator]:
     settings = make_settings(tmp_path)
     with TestClient(create_app(settings)) as client:
         yield signed_in(client, settings)
+
+
+@dataclass
+class LiveApi:
+    """`vigie api` in its own process, on its own state directory (SQLite database there)."""
+
+    url: str
+    var_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.var_dir / 'vigie.db'}"
+
+
+def start_api(var_dir: Path, name: str, **env: str) -> LiveApi:
+    """Start the API (nothing else), wait until it answers; `env` adds VIGIE_* settings."""
+    port = free_port()
+    spec = api_spec(Ports(api=port))
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"security-{name}.log"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
+    base.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        spec.args,
+        cwd=PROJECT_ROOT,
+        env=base | {"VIGIE_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"} | env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    api = LiveApi(f"http://127.0.0.1:{port}", var_dir, process, log)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"vigie api exited: see {log}")
+        try:
+            if httpx.get(f"{api.url}/health", timeout=2).status_code == 200:
+                return api
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    stop_api(api)
+    raise RuntimeError(f"vigie api not ready: see {log}")
+
+
+def stop_api(api: LiveApi) -> None:
+    if api.process.poll() is None:
+        api.process.terminate()
+        try:
+            api.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            api.process.kill()
+            api.process.wait()
+
+
+def add_educator(database_url: str, email: str = EMAIL, password: str = PASSWORD) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        educators.create(session, email=email, password=password)
+    engine.dispose()
