@@ -43,6 +43,7 @@
     timeout: "Vigie met trop de temps à répondre. Renvoie ton message dans un petit moment.",
     invalid: "Ce message n'a pas pu être envoyé : il est vide ou trop long (2 000 caractères au maximum).",
     failed: "Oups, quelque chose n'a pas marché. Réessaie dans un moment.",
+    throttled: "Beaucoup de messages d'un coup : attends une minute, puis renvoie ton message.",
     imageAlt: "Image envoyée par Vigie",
     newTab: " (s'ouvre dans un nouvel onglet)",
   };
@@ -217,7 +218,10 @@
       }
       return response;
     }).then(function (response) {
-      if (response.status !== 201) throw Object.assign(new Error("session"), { kind: "failed" });
+      if (response.status !== 201) {
+        var kind = response.status === 429 ? "throttled" : "failed";
+        throw Object.assign(new Error(kind), { kind: kind });
+      }
       return response.json();
     }).then(function (body) {
       self.store.write(body.session_id);
@@ -226,7 +230,7 @@
   };
 
   // Resolves to { messages, unavailable } or rejects with an error whose `kind` is
-  // "network" | "timeout" | "invalid" | "failed".
+  // "network" | "timeout" | "invalid" | "throttled" | "failed".
   Conversation.prototype.exchange = function (message, onRetry) {
     var self = this;
     var attempt = function (renewed) {
@@ -242,7 +246,7 @@
             return { messages: Array.isArray(body) ? body : [], unavailable: response.status === 503 };
           });
         }
-        var kind = response.status === 422 ? "invalid" : "failed";
+        var kind = response.status === 422 ? "invalid" : response.status === 429 ? "throttled" : "failed";
         throw Object.assign(new Error(kind), { kind: kind });
       });
     };
@@ -504,8 +508,8 @@
         function (error) {
           if (mine !== generation) return;
           var kind = error && error.kind;
-          note(kind === "network" ? UI.offline : kind === "timeout" ? UI.timeout
-            : kind === "invalid" ? UI.invalid : UI.failed);
+          note(UI[{ network: "offline", timeout: "timeout", invalid: "invalid", throttled: "throttled" }[kind]]
+            || UI.failed);
           if (kind !== "invalid") restore();
           scrollDown();
         }

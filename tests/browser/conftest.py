@@ -180,7 +180,13 @@ def start_api(name: str, env: dict[str, str]) -> tuple[str, Process]:
 def embed_api(stack: Stack, host_site: HostSite) -> Iterator[str]:
     """The API as a youth worker's site sees it: its origin listed in VIGIE_CORS_ORIGINS."""
     embedders = json.dumps([host_site.origin, host_site.same_site])
-    url, process = start_sibling_api(stack, "api-embed", {"VIGIE_CORS_ORIGINS": embedders})
+    # The action server links scenario pictures at the stack's API: its public URL here too,
+    # so that the chat frame's policy lets them in (img-src), as in production.
+    url, process = start_sibling_api(
+        stack,
+        "api-embed",
+        {"VIGIE_CORS_ORIGINS": embedders, "VIGIE_PUBLIC_URL": stack.api_url},
+    )
     try:
         yield url
     finally:

@@ -343,3 +343,33 @@ def test_a_site_not_allowed_to_frame_the_chat_gets_a_link(
     link = page.get_by_role("link", name="Ouvrir Vigie dans un nouvel onglet")
     expect(link).to_be_visible()
     expect(link).to_have_attribute("href", re.compile(rf"^{scripted_api}/\?classe=K7WQ3MZP$"))
+
+
+def test_too_many_messages_get_a_french_note_and_the_text_back(
+    open_chat: Callable[..., Learner], vigie: StubRasa
+) -> None:
+    page = open_chat().page
+    say(page, "salut")
+    page.route(
+        "**/chat",
+        lambda route: route.fulfill(
+            status=429, json={"detail": "Trop de messages."}, headers={"Retry-After": "30"}
+        ),
+    )
+    say(page, "encore un message")
+    expect(log(page).locator(".msg.note")).to_contain_text("attends une minute")
+    expect(message_box(page)).to_have_value("encore un message")
+
+
+def test_a_class_code_in_the_frame_address_is_never_markup(
+    new_page: Callable[..., Page], scripted_api: str, vigie: StubRasa
+) -> None:
+    page = new_page()
+    page.goto(f"{scripted_api}/embed?classe=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E")
+    page.get_by_role("button", name="Dire bonjour").click()
+    expect(page.locator("form")).to_have_attribute("aria-busy", "false")
+    expect(page.get_by_role("log").locator(".msg.bot").last).to_have_text(
+        "Vigie : Salut ! Moi c'est Vigie."
+    )  # the chat works, without a class
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("img").count() == 0

@@ -220,11 +220,11 @@ def test_a_scenario_step_with_the_keyboard_only(
     wait_idle(page)
     audit(page, "widget-2-clavier", context="[data-vigie-widget]")
 
+    replies = bubbles(page).count()
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog", name="Vigie")).to_be_hidden()
     expect(launcher(page)).to_have_attribute("aria-expanded", "false")
     expect(launcher(page)).to_be_focused()
-    replies = bubbles(page).count()
     page.keyboard.press("Enter")  # reopening keeps the conversation
     expect(message_box(page)).to_be_focused()
     expect(bubbles(page)).to_have_count(replies)

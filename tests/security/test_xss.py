@@ -34,7 +34,12 @@ PROBES = [
     "</textarea><style>*{display:none}</style>",
     '=HYPERLINK("http://evil.example";"clic")',
 ]
-ALLOWED_SCRIPTS = {"/widget.js", "/static/share/share.js", "/static/dashboard/print.js"}
+ALLOWED_SCRIPTS = {
+    "/widget.js",
+    "static/chat.js",  # "/" and "/embed" (relative: Vigie may sit under a path prefix)
+    "/static/share/share.js",
+    "/static/dashboard/print.js",
+}
 
 
 class Inspector(HTMLParser):
@@ -147,6 +152,17 @@ def test_the_login_form_echoes_an_e_mail_inertly(educator: Educator) -> None:
         form = {"email": probe, "password": "x", "csrf_token": csrf_of(client.get(LOGIN).text)}
         page = client.post(LOGIN, data=form).text
         assert_inert(page, probe, "login form", shown=False)
+
+
+@pytest.mark.parametrize("probe", PROBES[:6])
+def test_the_chat_pages_never_reflect_their_address(educator: Educator, probe: str) -> None:
+    """`/` and the widget's frame `/embed` are static: the class code in `?classe=` is read by
+    the chat's script (a strict pattern, text nodes only), never written into the page."""
+    for path in ("/", "/embed"):
+        plain = educator.client.get(path).text
+        probed = educator.client.get(path, params={"classe": probe})
+        assert probed.status_code == 200 and probed.text == plain, path
+        assert_inert(probed.text, probe, path, shown=False)
 
 
 @pytest.mark.integration
