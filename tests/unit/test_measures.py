@@ -7,6 +7,7 @@ from math import sqrt
 import pytest
 
 from scenarios.measures import (
+    Change,
     Judgement,
     Share,
     change,
@@ -102,10 +103,17 @@ def test_the_margin_of_a_learner_change_comes_from_both_forms() -> None:
 
 def test_a_group_change_uses_student_t_over_the_learners_changes() -> None:
     deltas = [0.1, 0.2, 0.1, 0.3, 0.2]
-    group = mean_change(deltas)
+    group = mean_change([Change(delta, margin=0.1) for delta in deltas])
     assert group is not None and group.delta == pytest.approx(0.18)
     sd = sqrt(sum((d - 0.18) ** 2 for d in deltas) / 4)
     assert group.margin == pytest.approx(2.776 * sd / sqrt(5))
     assert group.direction == "up"
-    assert mean_change([0.1, 0.2, 0.0, 0.3, 0.1]).direction == "noise"  # type: ignore[union-attr]
-    assert mean_change([0.4]) is None
+    spread = [Change(delta, margin=0.1) for delta in (0.1, 0.2, 0.0, 0.3, 0.1)]
+    assert mean_change(spread).direction == "noise"  # type: ignore[union-attr]
+    assert mean_change([Change(0.4, 0.3)]) is None
+
+
+def test_a_group_change_is_never_more_certain_than_the_answers_allow() -> None:
+    alike = mean_change([Change(0.1, margin=0.3)] * 4)  # no spread at all
+    assert alike is not None and alike.margin == pytest.approx(sqrt(4 * 0.3**2) / 4)
+    assert alike.direction == "noise"
