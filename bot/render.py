@@ -131,12 +131,14 @@ def _texts(text: str, choices: tuple[Choice, ...] = ()) -> list[Outgoing]:
 def _item(custom: dict[str, Any], words: Messages) -> list[Outgoing]:
     """One picture, one message: the photo, captioned with its source line and its alt text.
 
-    When both do not fit in a caption, the alt text follows the photo as text; without a usable
-    picture, both are sent as text (the alt text stands in for the picture).
+    An alt text that starts with the source line (the card's own first line) is not preceded by
+    it a second time. When both do not fit in a caption, the alt text follows the photo as text;
+    without a usable picture, both are sent as text (the alt text stands in for the picture).
     """
     caption, alt = _words(custom.get("caption")), _words(custom.get("alt"))
     description = words("image_description", alt=alt) if alt else ""
-    full = "\n\n".join(part for part in (caption, description) if part)
+    said = (description,) if caption and alt.startswith(caption) else (caption, description)
+    full = "\n\n".join(part for part in said if part)
     url = custom.get("image")
     if not _is_url(url):
         return _texts(full) if full else []

@@ -356,7 +356,12 @@
       });
       img.src = url;
       figure.appendChild(img);
-      if (caption) figure.appendChild(el("figcaption", null, caption));
+      if (caption) {
+        var figcaption = el("figcaption", null, caption);
+        // Already the first words of the alt text: shown, but not read twice.
+        if (alt.indexOf(caption) === 0) figcaption.setAttribute("aria-hidden", "true");
+        figure.appendChild(figcaption);
+      }
       log.appendChild(figure);
     }
 

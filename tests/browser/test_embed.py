@@ -263,6 +263,21 @@ def test_an_item_is_one_figure_and_fake_addresses_are_never_links(
     page.screenshot(path=str(SHOTS / "widget-cadre-objet.png"))
 
 
+def test_a_caption_already_in_the_alt_text_is_not_read_twice(
+    open_chat: Callable[..., Learner], vigie: StubRasa, scripted_api: str
+) -> None:
+    alt = f"{CAPTION}\n« La piscine est fermée. »\n{ALT}"
+    item = {"type": "item", "image": f"{scripted_api}/scenario-images/{IMAGE}", "alt": alt,
+            "caption": CAPTION}  # fmt: skip
+    vigie.script = lambda _s, _m: (200, [{"custom": item}], 0.0)
+    page = open_chat().page
+    say(page, "montre")
+    figure = log(page).locator("figure")
+    expect(figure.get_by_role("img", name=alt)).to_be_visible()
+    expect(figure.locator("figcaption")).to_have_text(CAPTION)  # seen
+    expect(figure.locator("figcaption")).to_have_attribute("aria-hidden", "true")  # not re-read
+
+
 def test_a_picture_that_cannot_load_shows_its_alt_text(
     open_chat: Callable[..., Page], vigie: StubRasa, scripted_api: str
 ) -> None:

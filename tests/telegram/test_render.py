@@ -95,6 +95,13 @@ def test_an_item_is_one_photo_captioned_with_its_source_and_alt_text() -> None:
     ]
 
 
+def test_an_alt_text_that_starts_with_the_source_line_does_not_repeat_it() -> None:
+    alt = CAPTION + "\n« La piscine ferme. »\nUne piscine municipale fermée."
+    (photo,) = plan([item(alt=alt)], WORDS)
+    assert photo.caption == WORDS("image_description", alt=defang(alt))
+    assert photo.caption.count("InfoFlash 24") == 1
+
+
 def test_texts_with_a_picture_sign_are_no_longer_paired_with_images() -> None:
     description = "🖼️ Ce que montre l'image : un chat"
     messages = [{"image": "https://example.org/a.png"}, {"text": description}]
