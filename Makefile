@@ -99,5 +99,10 @@ load: setup model ## 200 learners × 5 min through /chat on its own stack; 0 err
 fuzz: setup model ## 10,000 random messages through /chat: no 5xx, every reply well formed (FUZZ_ARGS=…)
 	$(PY) -m bench.fuzz $(FUZZ_ARGS)
 
+# ----- known vulnerabilities of both environments (docs/reliability.md § Known vulnerabilities)
+.PHONY: audit
+audit: $(VENV)/.stamp $(RASA_VENV)/.stamp ## pip-audit of .venv and .venv-rasa, a table each; each finding must be assessed in docs/reliability.md (ADVISORY_DB=dir: a copy of PyPA's advisory database, when PyPI's data is out of reach)
+	$(PY) -m vigie.audit $(if $(ADVISORY_DB),--advisory-db $(ADVISORY_DB))
+
 clean: ## remove models and runtime state (keeps the environments)
 	rm -rf models var
