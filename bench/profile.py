@@ -1,9 +1,10 @@
 """Profiles Vigie under load with py-spy: `python -m bench.profile [--learners 10 --seconds 20]`.
 
 Starts the stack with `vigie run` on free ports (throw-away var dir), drives N learners through
-/chat, and samples the Rasa server, the action server and the API at once (`py-spy record
---subprocesses --format raw`). Writes the folded stacks to var/bench-logs/profile-<name>.txt
-(open them in speedscope or flamegraph.pl) and prints each process's heaviest frames.
+/chat (fresh, or `--late TURNS` into their conversations) and samples the Rasa server, the
+action server and the API at once (`py-spy record --subprocesses --format raw`). Writes the
+folded stacks to var/bench-logs/profile-<name>.txt (speedscope or flamegraph.pl open them) and
+prints each process's heaviest frames with their share of its CPU time per reply.
 """
 
 from __future__ import annotations
@@ -13,22 +14,19 @@ import asyncio
 import collections
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 from bench.load import VigieLearner, run_load, vigie_plans
-from bench.side_by_side import (
-    APP_PYTHON,
-    LOGS,
-    MODEL,
-    SEED,
-    VIGIE_PROCESSES,
-    Started,
-    clean_env,
-    find_processes,
+from bench.long_run import (
+    cpu_ms_per_reply,
+    cpu_now,
+    load_average,
+    pre_played,
+    vigie_running,
+    warm_up,
 )
-from vigie.services import free_port
+from bench.side_by_side import APP_PYTHON, LOGS, SEED
 
 PY_SPY = APP_PYTHON.parent / "py-spy"
 
@@ -59,53 +57,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--late",
+        type=int,
+        default=0,
+        metavar="TURNS",
+        help="learners already TURNS turns into their conversation (one played, then cloned)",
+    )
     args = parser.parse_args(argv)
     if shutil.which(str(PY_SPY)) is None:
         print("py-spy is missing: `make setup` installs the dev dependencies")
         return 2
-    with tempfile.TemporaryDirectory(prefix="vigie-profile-") as work:
-        ports = [free_port() for _ in range(3)]
-        stack = Started(
-            "profile-vigie-run",
-            [
-                str(APP_PYTHON), "-m", "vigie.cli", "run", "--rasa-port", str(ports[0]),
-                "--actions-port", str(ports[1]), "--api-port", str(ports[2]),
-                "--models", str(MODEL.parent),
-            ],
-            clean_env(VIGIE_VAR_DIR=str(Path(work) / "var")),
-        )  # fmt: skip
-        try:
-            stack.wait_line(r"Vigie is ready\.", 300)
-            url = f"http://127.0.0.1:{ports[2]}"
-            plans = iter(vigie_plans(args.learners + 2, SEED))
-            warm = [VigieLearner(url, next(plans)) for _ in range(2)]
-            asyncio.run(run_load("warm-up", warm, 30, 16))
-            processes = find_processes(stack.popen.pid, VIGIE_PROCESSES)
-            spies = {}
-            for name, pid in processes.items():
-                out = LOGS / f"profile-{name}.txt"
-                spies[name] = (
-                    subprocess.Popen(
-                        [
-                            str(PY_SPY), "record", "--pid", str(pid), "--subprocesses",
-                            "--format", "raw", "--rate", "100", "--duration",
-                            str(int(args.seconds)), "--output", str(out), "--nonblocking",
-                        ],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    ),
-                    out,
-                )  # fmt: skip
-            time.sleep(1)
-            learners = [VigieLearner(url, next(plans)) for _ in range(args.learners)]
-            result = asyncio.run(run_load("profile", learners, args.seconds, 100_000))
-            print(f"load: {result.as_dict()}")
-            for name, (spy, out) in spies.items():
-                spy.wait(timeout=args.seconds + 60)
-                print(f"\n== {name} ({out.relative_to(LOGS.parent.parent)}): incl% self% frame")
-                for inclusive, own, frame in top_frames(out, args.top):
-                    print(f"{inclusive:6.1f} {own:6.1f}  {frame[:150]}")
-        finally:
-            stack.interrupt()
+    with vigie_running("profile-vigie-run") as target:
+        asyncio.run(warm_up(target))
+        if args.late:
+            learners = asyncio.run(pre_played(target, args.learners, args.late))
+        else:
+            plans = vigie_plans(args.learners, SEED)
+            learners = [VigieLearner(target.url, plan) for plan in plans]
+        spies = {}
+        for name, pid in target.processes.items():
+            out = LOGS / f"profile-{name}.txt"
+            spies[name] = (
+                subprocess.Popen(
+                    [
+                        str(PY_SPY), "record", "--pid", str(pid), "--subprocesses",
+                        "--format", "raw", "--rate", "100", "--duration",
+                        str(int(args.seconds)), "--output", str(out), "--nonblocking",
+                    ],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                ),
+                out,
+            )  # fmt: skip
+        time.sleep(1)
+        before = cpu_now(target.processes)
+        result = asyncio.run(run_load("profile", learners, args.seconds, 100_000))
+        cpu_ms = cpu_ms_per_reply(before, cpu_now(target.processes), result.ok)
+        print(f"load: {result.as_dict()} (load average {load_average()})")
+        for name, (spy, out) in spies.items():
+            spy.wait(timeout=args.seconds + 60)
+            per_reply = cpu_ms.get(name, 0.0)
+            print(
+                f"\n== {name} ({out.relative_to(LOGS.parent.parent)}), {per_reply:.1f} ms of CPU"
+                " per reply: incl% self% incl-ms/reply frame"
+            )
+            for inclusive, own, frame in top_frames(out, args.top):
+                print(
+                    f"{inclusive:6.1f} {own:6.1f} {inclusive * per_reply / 100:6.1f}  {frame[:140]}"
+                )
     return 0
 
 
