@@ -10,9 +10,8 @@ import io
 import json
 import re
 import sys
-import unicodedata
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,12 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from nlu.components.normalise import fold, split_word
+from nlu.components.normalise import normalise as teen_normalise
 from scenarios.schema import Criterion
 
 CRITERIA = tuple(criterion.value for criterion in Criterion)
 _DATA_PATH = Path(__file__).with_name("criteria.yml")
-_TEEN_SPEAK_PATH = Path(__file__).resolve().parent.parent / "nlu" / "teen_speak.yml"
 _MODEL = "fr_core_news_sm"
 _MAX_CHARS = 4000  # longer answers are cut: a learner's answer is a few lines
 _BATCH_SIZE = 256
@@ -45,103 +45,16 @@ _SCOPE_KEYS = {
     "complementiser": "complementisers",
     "condition": "conditions",
 }
-_FOLD_TABLE = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "œ": "oe",
-        "æ": "ae",
-        "ß": "ss",
-    }
-)
 _STRONG = "! "  # marks a pattern that overrides the matches it overlaps
-_FLOOD = re.compile(r"([^\W\d_])\1{2,}")  # "vraaaai" → "vrai"
-_ADDRESS = re.compile(r"[./@:]|^www")
-_VOWELS = frozenset("aeiouyh'")
 _OP = re.compile(r"^(.+?)(\?|\{\d*,\d*\})?$")
-
-
-def _fold(text: str) -> str:
-    """Lowercase, accent-free, control-free form of `text` (also used on the pattern data)."""
-    kept = (" " if unicodedata.category(ch)[0] in "CZ" and ch != " " else ch for ch in text)
-    text = unicodedata.normalize("NFKC", "".join(kept)).casefold().translate(_FOLD_TABLE)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", text)
 
 
 # ----------------------------------------------------------------------------- data
 
 
-@dataclass(frozen=True)
-class _Contextual:
-    """A single letter expanded only before another word (teen_speak.yml `contextual`)."""
-
-    expansion: str
-    not_after: frozenset[str]
-    not_before: frozenset[str]
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    """Word-level rewriting applied before tokenisation."""
-
-    expansions: Mapping[str, str]
-    je_verbs: frozenset[str]
-    contextual: Mapping[str, _Contextual]
-    j_words: frozenset[str]
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
-
-
-def _read_teen_speak(path: Path) -> dict[str, Any]:
-    """The teen-speak data another team keeps: optional, and a broken file is ignored."""
-    try:
-        return _read_yaml(path)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-
-
-def _mapping(value: Any) -> dict[Any, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _load_lexicon(criteria: dict[str, Any], teen_speak_path: Path) -> _Lexicon:
-    teen = _read_teen_speak(teen_speak_path)
-    expansions = {
-        _fold(str(k)).strip(): _fold(str(v)).strip()
-        for source in (teen.get("expansions"), criteria.get("spellings"))
-        for k, v in _mapping(source).items()
-    }
-    contextual = {
-        _fold(str(letter)): _Contextual(
-            expansion=_fold(str(spec.get("expansion", letter))),
-            not_after=_word_set(spec.get("not_after")),
-            not_before=_word_set(spec.get("not_before")),
-        )
-        for letter, spec in _mapping(teen.get("contextual")).items()
-        if isinstance(spec, dict)
-    }
-    return _Lexicon(
-        expansions=expansions,
-        je_verbs=_word_set(teen.get("je_verbs")),
-        contextual=contextual,
-        j_words=_word_set(criteria.get("j_words")),
-    )
 
 
 # ------------------------------------------------------------------ pattern language
@@ -152,7 +65,7 @@ def _alternatives(body: str, classes: Mapping[str, list[str]]) -> list[str]:
     words: list[str] = []
     for alt in body.split("|"):
         words.extend(classes[alt[1:]] if alt.startswith("@") else [alt])
-    return [_fold(w) for w in words]
+    return [fold(w) for w in words]
 
 
 def _token_spec(spec: str, classes: Mapping[str, list[str]]) -> dict[str, Any]:
@@ -190,7 +103,7 @@ def _add_patterns(
 
 
 def _word_set(words: Any) -> frozenset[str]:
-    return frozenset(_fold(str(w)) for w in words) if isinstance(words, list) else frozenset()
+    return frozenset(fold(str(w)) for w in words) if isinstance(words, list) else frozenset()
 
 
 def _pattern_words(patterns: Iterable[str], classes: Mapping[str, list[str]]) -> set[str]:
@@ -252,7 +165,7 @@ class _Speller:
             self.stems.setdefault(stem[:2], []).append(stem)
         self.lemma_table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         lemmas = (v for value in self.lemma_table.values() for v in _as_list(value))
-        self.known = frozenset(map(_fold, lemmas)) | frozenset(map(_fold, nlp.Defaults.stop_words))
+        self.known = frozenset(map(fold, lemmas)) | frozenset(map(fold, nlp.Defaults.stop_words))
         self.closest = functools.lru_cache(maxsize=20_000)(self._closest)
 
     def is_word(self, word: str) -> bool:
@@ -279,9 +192,12 @@ class _Speller:
 class _Scorer:
     """The spaCy pipeline, the compiled patterns and the word lists, loaded once."""
 
-    def __init__(self, nlp: Language, data: dict[str, Any], lexicon: _Lexicon) -> None:
+    def __init__(self, nlp: Language, data: dict[str, Any]) -> None:
         self.nlp = nlp
-        self.lexicon = lexicon
+        self.spellings = {
+            fold(str(k)).strip(): " ".join(fold(str(v)).split())
+            for k, v in (data.get("spellings") or {}).items()
+        }
         classes = {k: [str(w) for w in v] for k, v in (data.get("classes") or {}).items()}
         negation = data.get("negation") or {}
         self.subjects = _word_set(negation.get("subjects"))
@@ -307,47 +223,11 @@ class _Scorer:
 
     # --- text normalisation -------------------------------------------------------
 
-    def _expand(self, core: str) -> str:
-        """One word with teen speak expanded: "jsp" → "je sais pas", "jverifie" → "je verifie"."""
-        lex = self.lexicon
-        if not _ADDRESS.search(core):
-            core = _FLOOD.sub(r"\1", core)
-        if core in lex.expansions:
-            return lex.expansions[core]
-        rest = core[1:]
-        if core[:1] != "j" or len(core) < 4 or core in lex.j_words or not rest[:1].isalpha():
-            return core
-        if rest in lex.je_verbs or rest[0] not in _VOWELS:
-            return "je " + lex.expansions.get(rest, rest)
-        if not self.speller.is_word(core) and self.speller.is_word(rest):
-            return "j'" + rest
-        return core
-
     def normalise(self, text: str) -> str:
-        """Folded, teen-speak-expanded form of an answer, ready for the tokenizer."""
-        words = _fold(text[:_MAX_CHARS]).split()
-        parts = [_split_punct(w) for w in words]
-        cores = [self._expand(core) if core else core for _, core, _ in parts]
-        out = []
-        for i, (lead, core, trail) in enumerate(parts):
-            rule = self.lexicon.contextual.get(cores[i])
-            if rule and not lead and not trail and self._in_context(cores, parts, i, rule):
-                core = rule.expansion
-            else:
-                core = cores[i]
-            out.append(lead + core + trail)
-        return " ".join(out)
-
-    @staticmethod
-    def _in_context(
-        cores: Sequence[str], parts: Sequence[tuple[str, str, str]], i: int, rule: _Contextual
-    ) -> bool:
-        if i + 1 >= len(cores) or not cores[i + 1] or parts[i + 1][0]:
-            return False
-        if cores[i + 1].split()[0] in rule.not_before:
-            return False
-        previous = cores[i - 1].split() if i > 0 and cores[i - 1] else []
-        return not (previous and not parts[i - 1][2] and previous[-1] in rule.not_after)
+        """The words of the shared normaliser (the NLU's), then this scorer's own layer: each
+        word's core replaced by its `spellings` of criteria.yml ("gogole" → "google")."""
+        words = [split_word(w) for w in teen_normalise(text[:_MAX_CHARS]).split()]
+        return " ".join(w.prefix + self.spellings.get(w.core, w.core) + w.suffix for w in words)
 
     def correct_typos(self, doc: Doc) -> None:
         """Set each token's NORM to its folded form, or to the pattern word it misspells."""
@@ -464,16 +344,6 @@ def _as_list(value: str | list[str]) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
-def _split_punct(word: str) -> tuple[str, str, str]:
-    """Leading punctuation, core, trailing punctuation of a whitespace-free word."""
-    start, end = 0, len(word)
-    while start < end and not word[start].isalnum():
-        start += 1
-    while end > start and not word[end - 1].isalnum():
-        end -= 1
-    return word[:start], word[start:end], word[end:]
-
-
 def _resolve_overlaps(matches: list[Span]) -> list[Span]:
     """Overriding matches (`! …`) drop the other matches that overlap them without
     containing them (among overriding ones, the longest wins); every other match counts."""
@@ -535,8 +405,7 @@ def _osa(a: str, b: str) -> int:
 def _scorer() -> _Scorer:
     nlp = spacy.load(_MODEL, exclude=["parser", "ner", "senter"])
     nlp.disable_pipe("lemmatizer")  # kept loaded for its word list, not run
-    data = _read_yaml(_DATA_PATH)
-    return _Scorer(nlp, data, _load_lexicon(data, _TEEN_SPEAK_PATH))
+    return _Scorer(nlp, _read_yaml(_DATA_PATH))
 
 
 # ----------------------------------------------------------------------- public API

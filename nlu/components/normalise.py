@@ -1,7 +1,9 @@
-"""Teen-speak normalisation of French chat text, driven by the data in nlu/teen_speak.yml.
+"""The one teen-speak normaliser of French chat text, driven by the data in nlu/teen_speak.yml.
 
-Pure and total: never raises on any str, never does I/O after import, imports nothing but
-the standard library and PyYAML (it runs in both the Rasa and the application environment).
+Used by the Rasa tokenizer and by the free-text scorer (actions/scoring.py), so both read a
+learner's sentence alike. Imports nothing but the standard library and PyYAML (it runs in both
+environments); raises TeenSpeakDataError at import if its data file is missing or broken, then
+never raises on any str and never does I/O.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ _TRANSLATE.update({ord(k): v for k, v in _LIGATURES.items()})
 _LETTER_FLOOD = re.compile(r"([^\W\d_])\1{2,}")
 _DOUBLE = re.compile(r"([^\W\d_])\1+")
 _MAX_FLOOD_RUNS = 4  # above this, floods are reduced to single letters without search
+_CONSONANTS = frozenset("bcdfgjklmnpqrstvwxz")  # not h: "j'habite" is "j'" + a vowel sound
+_MIN_GLUED = 4  # "jte", "jme" are expansions; a glued "j" needs 3 letters after it
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class _Rule:
 @dataclass(frozen=True)
 class _Data:
     expansions: dict[str, str]
-    je_verbs: frozenset[str]
+    not_je: frozenset[str]
     contextual: dict[str, _Rule]
     laughter: str
     laughter_patterns: tuple[re.Pattern[str], ...]
@@ -56,7 +60,7 @@ class _Data:
     known: frozenset[str]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Clean one string: drop control/format characters, NFKC, lowercase, fold accents."""
     kept = []
     for ch in text:
@@ -78,32 +82,57 @@ def _fold(text: str) -> str:
     return text
 
 
+class TeenSpeakDataError(ValueError):
+    """nlu/teen_speak.yml is missing or broken: neither the NLU nor the scorer can start."""
+
+
+_SECTIONS = frozenset(["expansions", "glued_je", "contextual", "laughter", "emoji", "known_words"])
+
+
 def _strings(value: Any, what: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"teen_speak.yml: `{what}` must be a list of strings")
+        raise ValueError(f"`{what}` must be a list of strings")
+    return value
+
+
+def _mapping(value: Any, what: str) -> dict[Any, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"`{what}` must be a mapping")
     return value
 
 
 def _load(path: Path = DATA_PATH) -> _Data:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict):
-        raise ValueError("teen_speak.yml must be a mapping")
-    expansions_raw = raw.get("expansions") or {}
-    if not isinstance(expansions_raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in expansions_raw.items()
-    ):
-        raise ValueError("teen_speak.yml: `expansions` must map strings to strings")
-    expansions = {_fold(k).strip(): " ".join(_fold(v).split()) for k, v in expansions_raw.items()}
+    """The data of `path`; TeenSpeakDataError (`path: what`) if it is missing or broken."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise TeenSpeakDataError(f"{path}: cannot be read: {error}") from error
+    try:
+        return _parse(raw)
+    except (ValueError, re.error) as error:
+        raise TeenSpeakDataError(f"{path}: {error}") from error
+
+
+def _parse(raw: Any) -> _Data:
+    raw = _mapping(raw, "the file")
+    if set(raw) != _SECTIONS:
+        missing, unknown = sorted(_SECTIONS - set(raw)), sorted(set(raw) - _SECTIONS)
+        raise ValueError(f"sections missing: {missing}, unknown: {unknown}")
+    expansions_raw = _mapping(raw["expansions"], "expansions")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in expansions_raw.items()):
+        raise ValueError("`expansions` must map strings to strings")
+    expansions = {fold(k).strip(): " ".join(fold(v).split()) for k, v in expansions_raw.items()}
 
     contextual: dict[str, _Rule] = {}
-    for letter, spec in (raw.get("contextual") or {}).items():
-        if not isinstance(letter, str) or not isinstance(spec, dict):
-            raise ValueError("teen_speak.yml: `contextual` entries must be mappings")
-        contextual[_fold(letter)] = _Rule(
-            expansion=" ".join(_fold(str(spec["expansion"])).split()),
+    for letter, spec in _mapping(raw["contextual"], "contextual").items():
+        spec = _mapping(spec, f"contextual.{letter}")
+        if not isinstance(letter, str) or not isinstance(spec.get("expansion"), str):
+            raise ValueError(f"`contextual.{letter}` needs a letter and an `expansion`")
+        contextual[fold(letter)] = _Rule(
+            expansion=" ".join(fold(spec["expansion"]).split()),
             require_next=bool(spec.get("require_next", True)),
-            not_after=frozenset(_fold(w) for w in _strings(spec.get("not_after", []), letter)),
-            not_before=frozenset(_fold(w) for w in _strings(spec.get("not_before", []), letter)),
+            not_after=frozenset(fold(w) for w in _strings(spec.get("not_after", []), letter)),
+            not_before=frozenset(fold(w) for w in _strings(spec.get("not_before", []), letter)),
         )
 
     # A contextual letter and its expansion must be treated alike in every list, or a
@@ -120,23 +149,23 @@ def _load(path: Path = DATA_PATH) -> _Data:
             rule.expansion, rule.require_next, frozenset(after), frozenset(before)
         )
 
-    laughter_raw = raw.get("laughter") or {}
-    canonical = _fold(str(laughter_raw.get("canonical", "mdr")))
+    laughter_raw = _mapping(raw["laughter"], "laughter")
+    canonical = fold(str(laughter_raw.get("canonical", "mdr")))
     patterns = tuple(
         re.compile(p) for p in _strings(laughter_raw.get("patterns", []), "laughter.patterns")
     )
 
-    emoji_raw = raw.get("emoji") or {}
     emoji = {
-        "".join(c for c in str(k) if c not in _EMOJI_MODIFIERS): " ".join(_fold(str(v)).split())
-        for k, v in emoji_raw.items()
+        "".join(c for c in str(k) if c not in _EMOJI_MODIFIERS): " ".join(fold(str(v)).split())
+        for k, v in _mapping(raw["emoji"], "emoji").items()
     }
 
-    known = frozenset(_fold(w) for w in _strings(raw.get("known_words", []), "known_words"))
-    je_verbs = frozenset(_fold(w) for w in _strings(raw.get("je_verbs", []), "je_verbs"))
+    known = frozenset(fold(w) for w in _strings(raw["known_words"], "known_words"))
+    glued = _mapping(raw["glued_je"], "glued_je")
+    not_je = frozenset(fold(w) for w in _strings(glued.get("except", []), "glued_je.except"))
     return _Data(
         expansions=expansions,
-        je_verbs=je_verbs,
+        not_je=not_je,
         contextual=contextual,
         laughter=canonical,
         laughter_patterns=patterns,
@@ -191,20 +220,20 @@ def _replace_emoji(text: str) -> str:
 
 
 @dataclass
-class _Word:
+class Word:
     prefix: str
     core: str
     suffix: str
 
 
-def _split_word(word: str) -> _Word:
+def split_word(word: str) -> Word:
     start = 0
     end = len(word)
     while start < end and not word[start].isalnum():
         start += 1
     while end > start and not word[end - 1].isalnum():
         end -= 1
-    return _Word(word[:start], word[start:end], word[end:])
+    return Word(word[:start], word[start:end], word[end:])
 
 
 def _reduce_punctuation(punct: str) -> str:
@@ -264,11 +293,20 @@ def _expand_core(core: str) -> str:
         return DATA.laughter
     if core in DATA.expansions:
         return DATA.expansions[core]
-    if core.startswith("j'") and core[2:] in DATA.je_verbs:
-        return "je " + core[2:]
-    if core.startswith("j") and core[1:] in DATA.je_verbs:
-        return "je " + core[1:]
-    return core
+    return _glued_je(core) or core
+
+
+def _glued_je(core: str) -> str | None:
+    """ "je " + the rest of a "j" glued to a word, or of a "j'" before a consonant, else None."""
+    if core.startswith("j'"):
+        rest = core[2:]
+    elif core.startswith("j") and len(core) >= _MIN_GLUED and core not in DATA.not_je:
+        rest = core[1:]
+    else:
+        return None
+    if len(rest) < 2 or rest[0] not in _CONSONANTS or _looks_like_address(core):
+        return None
+    return "je " + _expand_core(rest)
 
 
 def _first(text: str) -> str:
@@ -289,11 +327,11 @@ def normalise_chunks(chunks: Sequence[str]) -> list[str]:
     """
     # 1. clean each chunk; a chunk may split into several words (NFKC, emoji).
     owners: list[int] = []
-    words: list[_Word] = []
+    words: list[Word] = []
     for index, chunk in enumerate(chunks):
-        for piece in _replace_emoji(_fold(chunk)).split():
+        for piece in _replace_emoji(fold(chunk)).split():
             owners.append(index)
-            words.append(_split_word(piece))
+            words.append(split_word(piece))
 
     # 2. non-contextual expansion of every core.
     expanded = [_expand_core(w.core) for w in words]

@@ -6,6 +6,7 @@ Pure function tests: they never start Rasa and never touch the network or the di
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -195,7 +196,7 @@ def test_chunk_outputs_join_to_normalise() -> None:
 
 def test_data_keys_are_already_folded() -> None:
     for key in DATA.expansions:
-        assert key == module._fold(key).strip(), key
+        assert key == module.fold(key).strip(), key
         assert " " not in key, key
 
 
@@ -295,3 +296,57 @@ def test_property_teen_text_idempotent(text: str) -> None:
 )
 def test_is_blank_means_nothing_visible(text: str, blank: bool) -> None:
     assert module.is_blank(text) is blank
+
+
+_GOOD = module.DATA_PATH.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (None, "cannot be read"),  # no file at all
+        ("expansions: [oops", "cannot be read"),
+        ("- a list\n", "`the file` must be a mapping"),
+        ("expansions: {}\n", "sections missing"),
+        (_GOOD + "\nslang: {}\n", "unknown: ['slang']"),
+        (_GOOD.replace('  "pk": "pourquoi"', '  "pk": [pourquoi]'), "`expansions` must map"),
+        (_GOOD.replace('expansion: "j\'ai"', "expansions: x"), "`contextual.g` needs"),
+        (_GOOD.replace('    - "m+d+r+"', '    - "m+d+r+("'), "missing )"),
+        (_GOOD.replace("  except: [jpeg, jpg, jdr]", "  except: jpeg"), "glued_je.except"),
+    ],
+)
+def test_missing_or_broken_data_is_a_clear_error(
+    tmp_path: Path, text: str | None, says: str
+) -> None:
+    path = tmp_path / "teen_speak.yml"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(module.TeenSpeakDataError) as error:
+        module._load(path)
+    assert str(error.value).startswith(f"{path}: ")
+    assert says in str(error.value)
+
+
+def test_the_data_file_as_shipped_loads() -> None:
+    assert module._load(module.DATA_PATH) == DATA
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jmontrerais a ma mere", "je montrerais a ma mere"),
+        ("jvérifie", "je verifie"),
+        ("j'sais pas", "je sais pas"),
+        ("j'regarderais", "je regarderais"),
+        ("jjverifie", "je je verifie"),
+        ("jmdrrr", "je mdr"),
+        ("jamais", "jamais"),  # a vowel after the j: a word of its own
+        ("journal", "journal"),
+        ("j'habite", "j'habite"),
+        ("jdr", "jdr"),  # too short
+        ("jpeg", "jpeg"),  # listed in glued_je.except
+        ("jvx.fr", "jvx.fr"),  # an address
+    ],
+)
+def test_glued_j_is_je_before_a_consonant(text: str, expected: str) -> None:
+    assert normalise(text) == expected

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from actions.evaluate_scoring import evaluate, load_answers, measure_rate
-from actions.scoring import CRITERIA, _load_lexicon, detect_batch, detect_criteria
+from actions.scoring import CRITERIA, detect_batch, detect_criteria
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT / "tests" / "scoring" / "dev.yml"
@@ -172,11 +172,26 @@ def test_real_words_are_not_taken_for_typos(text: str) -> None:
     assert detect_criteria(text) == []
 
 
-def test_scoring_works_without_teen_speak_data(tmp_path: Path) -> None:
-    (tmp_path / "broken.yml").write_text("expansions: [oops", encoding="utf-8")
-    for path in (tmp_path / "missing.yml", tmp_path / "broken.yml"):
-        lexicon = _load_lexicon({"spellings": {"gogole": "google"}}, path)
-        assert lexicon.expansions == {"gogole": "google"}
+@pytest.mark.parametrize("data", [None, "expansions: [oops"])
+def test_the_scorer_does_not_start_without_its_teen_speak_data(
+    tmp_path: Path, data: str | None
+) -> None:
+    """The scorer reads answers with the NLU's normaliser, whose data it cannot do without."""
+    copy = tmp_path / "nlu"
+    (copy / "components").mkdir(parents=True)
+    for name in ("__init__.py", "components/__init__.py", "components/normalise.py"):
+        (copy / name).write_bytes((ROOT / "nlu" / name).read_bytes())
+    if data is not None:
+        (copy / "teen_speak.yml").write_text(data, encoding="utf-8")
+    started = subprocess.run(
+        [sys.executable, "-c", "import actions.scoring"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert f"TeenSpeakDataError: {copy / 'teen_speak.yml'}: " in started.stderr
 
 
 def test_every_criterion_is_tested() -> None:
