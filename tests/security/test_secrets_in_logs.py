@@ -1,5 +1,5 @@
 """No secret in any log: after a conversation that exercises every secret (pseudonym pepper,
-chat-session key, Rasa's token on each action call, the ingest token on each event batch, a
+chat-session key, the action token on each action call, the ingest token on each event batch, a
 rejected call to the action server), none of the stack's secrets appears in test-artifacts/.
 """
 
@@ -24,7 +24,7 @@ def test_no_secret_reaches_a_log_file(stack: Stack) -> None:
     secrets_file = stack.var_dir / "secrets.json"
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
     secrets = json.loads(secrets_file.read_text(encoding="utf-8"))
-    assert set(secrets) >= {"pepper", "rasa_token", "ingest_token", "session_key"}
+    assert set(secrets) >= {"pepper", "action_token", "ingest_token", "session_key"}
 
     scenario = default_catalogue().scenarios["citation_vraie_college"]
     token = new_session(stack)
