@@ -10,12 +10,16 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vigie.settings import PROJECT_ROOT, VigieSettings, startup_settings
 
+if TYPE_CHECKING:
+    from api.settings import ApiSettings
 
-def _api_settings(process: str):  # type: ignore[no-untyped-def]
-    """The API's settings, or a one-line refusal (placeholder secret…) and exit 2."""
+
+def _api_settings(process: str) -> ApiSettings:
+    """The API's settings, or a one-line refusal (placeholder secret…) and exit 1."""
     from api.settings import get_settings
 
     return startup_settings(get_settings, process)
@@ -138,12 +142,8 @@ def cmd_delete_educator(args: argparse.Namespace) -> int:
             if educator is None:
                 print(f"No educator {educators.normalise_email(args.email)}.", file=sys.stderr)
                 return 1
-            if not args.yes and input(f"Delete {educator.email} and its classes? [y/N] ") not in (
-                "y",
-                "Y",
-                "o",
-                "O",
-            ):
+            question = f"Delete {educator.email} and its classes? [y/N] "
+            if not args.yes and input(question).strip().lower() not in ("y", "yes", "o", "oui"):
                 print("Nothing deleted.")
                 return 1
             email = educator.email

@@ -33,6 +33,13 @@ router = APIRouter(prefix="/chat", tags=["chat"])
 TOO_MANY = {429: {"description": "Too many requests: wait `Retry-After` seconds"}}
 
 
+def _unavailable() -> JSONResponse:
+    """The friendly pause message (messages.yml), as a 503 the widget shows as the bot's."""
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content=[bot_message("unavailable")]
+    )
+
+
 def _throttled(wait: int, detail: str) -> HTTPException:
     return HTTPException(
         status.HTTP_429_TOO_MANY_REQUESTS, detail=detail, headers={"Retry-After": str(wait)}
@@ -89,9 +96,7 @@ async def chat(
     try:
         replies = await rasa.send(learner, body.message, {"channel": CHANNEL})
     except RasaUnavailable:
-        return JSONResponse(
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content=[bot_message("unavailable")]
-        )
+        return _unavailable()
     if any(custom_type(reply) == FORGET for reply in replies):
         # Rasa has saved the turn by now, so the conversation can really be deleted; the
         # signal goes on to the widget, which then drops its session token.
@@ -99,8 +104,5 @@ async def chat(
             await run_in_threadpool(retention.erase_learner, session, tracker, learner=learner)
         except retention.TrackerStoreMissing as error:
             log.error("erasure incomplete: %s", error)  # the learner can ask again
-            return JSONResponse(
-                status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-                content=[bot_message("unavailable")],
-            )
+            return _unavailable()
     return replies
