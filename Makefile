@@ -52,6 +52,7 @@ run: setup model ## set up what is missing and start the whole stack (Ctrl-C sto
 	$(VENV)/bin/vigie run
 
 test: setup model system-deps ## set up what is missing and run the whole test suite
+	$(RASA_ENV) $(RASA_VENV)/bin/python -m unittest discover -s tests/rasa_components -t .
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: $(VENV)/.stamp ## unit tests only (no Rasa server)
