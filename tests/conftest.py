@@ -110,13 +110,21 @@ class Stack:
         }
 
 
+# Scripted learners answer in milliseconds and the whole suite shares 127.0.0.1: the web chat's
+# per-session and per-address limits (tested on their own in tests/security) are raised here.
+SCRIPTED_LEARNER_LIMITS = {
+    "VIGIE_CHAT_MESSAGES_BURST_PER_SESSION": "100000",
+    "VIGIE_CHAT_SESSIONS_BURST_PER_ADDRESS": "100000",
+}
+
+
 def make_stack(var_dir: Path) -> Stack:
     ports = Ports(rasa=free_port(), actions=free_port(), api=free_port())
     settings = VigieSettings(var_dir=var_dir)
     settings.secret("pepper")
     env = {
         key: value for key, value in os.environ.items() if not key.startswith("VIGIE_")
-    } | shared_env(settings, ports)
+    } | shared_env(settings, ports) | SCRIPTED_LEARNER_LIMITS
     env.pop("DATABASE_URL", None)
     return Stack(ports=ports, var_dir=var_dir, env=env, processes={})
 
