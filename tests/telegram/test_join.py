@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
+from api.db import make_engine
 from api.main import create_app
 from api.migrate import upgrade
 from api.models import Classroom, Learner
+from api.retention import RASA_EVENTS
 from api.settings import ApiSettings
 from bot.messages import load_messages
 from tests.conftest import free_port
@@ -198,6 +200,12 @@ def test_a_confirmed_oubli_erases_the_learner_through_the_api(
     bridge = start_bridge(api_url=url, var_dir=api_settings.var_dir)
     user_id = 4040
     learner = learner_id("telegram", str(user_id), bridge.settings.secret("pepper"))
+    # the stand-in Rasa keeps no tracker store: create its table as a real Rasa leaves it, with
+    # one event of this conversation (without the table, the API refuses to say « erased »)
+    tracker = make_engine(api_settings.effective_tracker_url)
+    RASA_EVENTS.create(tracker)
+    with tracker.begin() as connection:
+        connection.execute(insert(RASA_EVENTS).values(sender_id=learner, timestamp=time.time()))
     bot_api.inject(tg.text(user_id, f"/start {CODE}"))
     bot_api.wait_sent(user_id, 2)
     assert class_of(app, learner) == CODE
@@ -207,3 +215,7 @@ def test_a_confirmed_oubli_erases_the_learner_through_the_api(
     assert bot_api.texts(user_id)[2:] == ["🧹 C'est fait"]  # the marker is not shown
     with app.state.session_factory() as session:  # type: ignore[attr-defined]
         assert session.get(Learner, learner) is None
+    with tracker.connect() as connection:
+        count = select(func.count()).select_from(RASA_EVENTS)
+        assert connection.execute(count.where(RASA_EVENTS.c.sender_id == learner)).scalar() == 0
+    tracker.dispose()
