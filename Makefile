@@ -63,7 +63,7 @@ lint: $(VENV)/.stamp ## ruff
 	$(VENV)/bin/ruff format --check .
 
 eval-scoring: $(VENV)/.stamp ## criteria detection figures on tests/scoring/dev.yml
-	$(PY) -m actions.evaluate_scoring tests/scoring/dev.yml
+	$(PY) -m tools.evaluate_scoring tests/scoring/dev.yml
 
 eval-nlu: $(MODEL) ## NLU on tests/nlu/dev.yml: accuracy, macro-F1, per intent, distress, fallback
 	PYTHONWARNINGS=ignore $(RASA_ENV) $(RASA_VENV)/bin/python tests/nlu/evaluate.py \

@@ -200,9 +200,9 @@ def machine() -> dict[str, str]:
 
 
 def scoring_rate() -> dict[str, float]:
-    """`python -m actions.evaluate_scoring`'s batch rate (1,000 answers, spaCy loaded once)."""
+    """`python -m tools.evaluate_scoring`'s batch rate (1,000 answers, spaCy loaded once)."""
     output = subprocess.run(
-        [str(APP_PYTHON), "-m", "actions.evaluate_scoring"],
+        [str(APP_PYTHON), "-m", "tools.evaluate_scoring"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -501,7 +501,7 @@ def other_figures(report: dict) -> str:
     ]
     if scoring:
         lines.append(
-            f"| scoring batch rate (`python -m actions.evaluate_scoring`) "
+            f"| scoring batch rate (`python -m tools.evaluate_scoring`) "
             f"| {scoring['rate']:.0f} answers/s ({scoring['answers']} in {scoring['seconds']} s, "
             f"after a {scoring['load_s']} s spaCy load) |"
         )

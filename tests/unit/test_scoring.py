@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.evaluate_scoring import evaluate, load_answers, measure_rate
+from tools.evaluate_scoring import evaluate, load_answers, measure_rate
 from actions.scoring import CRITERIA, detect_batch, detect_criteria
 
 ROOT = Path(__file__).resolve().parents[2]
