@@ -70,8 +70,10 @@ FILE_EXTENSIONS = frozenset(
     {"png", "jpg", "jpeg", "gif", "webp", "heic", "pdf", "doc", "docx", "txt", "mp3", "mp4"}
     | {"mov", "avi", "zip", "apk", "exe", "csv", "xls", "xlsx", "ppt", "pptx", "odt"}
 )
+# A web address, or the domain of an e-mail address (after « nom@ »); a handle (« @a.b ») is not.
 _ADDRESS = re.compile(
-    r"(?<![\w@.\-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+([a-z]{2,24}))(?![\w\-])",
+    r"(?:(?<=[\w.+\-]@)|(?<![\w@.\-]))"
+    r"(?:https?://)?((?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+([a-z]{2,24}))(?![\w\-])",
     re.IGNORECASE,
 )
 _POINT_MEDIAN = re.compile(r"\w·\w")
@@ -126,7 +128,8 @@ def file_of(scenario: Scenario) -> str:
 
 
 def item_texts(scenario: Scenario) -> list[Text]:
-    """The item: text, plain version, author, handle, address, picture description, card."""
+    """The item: text, plain version, author, handle, address, picture description, and every
+    string drawn on its card (`image.data`, nested lists and mappings included)."""
     return list(texts(file_of(scenario), scenario.item, "item"))
 
 

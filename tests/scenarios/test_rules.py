@@ -25,6 +25,12 @@ def item(**fields: Any):
     return lambda d: d["item"].update(fields)
 
 
+def card(**data: Any):
+    """The item's picture drawn from `data` (what the card shows)."""
+    image = {"file": "x.png", "alt": "Une rue, des maisons et un arbre.", "template": "post"}
+    return lambda d: d["item"].update(image=image | {"data": data})
+
+
 def step(index: int, **fields: Any):
     return lambda d: d["steps"][index].update(fields)
 
@@ -43,6 +49,12 @@ def option(step_index: int, option_index: int, **fields: Any):
             "item.text.fr: address 'cadeaux-gratuits.win'",
         ),
         (item(text="Vérifié sur tineye.com"), "item.text.fr: address 'tineye.com'"),
+        (item(text="Écris à aide@lezville.fr"), "item.text.fr: address 'lezville.fr'"),
+        # every string drawn on the card (image.data), nested ones too
+        (card(url="villeneuve-sur-lez.fr/piscine"), "item.image.data.url: address"),
+        (card(messages=[{"text": "Infos : lezville.fr"}]), "data.messages.0.text: address"),
+        (card(rows=[["Source", "stats-lez.org"]]), "item.image.data.rows.0.1: address"),
+        (card(footer="contact@mairie-lez.fr"), "item.image.data.footer: address 'mairie-lez.fr'"),
         (step(1, feedback_wrong="Regarde sur vraie-info.fr"), "feedback_wrong.fr: address"),
         # names to avoid: everywhere, or in items
         (lambda d: d.update(debrief="Voix Lycéenne a relayé."), "debrief.fr: « Voix Lycéenne »"),
@@ -94,6 +106,7 @@ def test_each_rule_names_the_file_the_field_and_the_problem(
     "edit",
     [
         item(url="https://sport-lezville.test/a", text="Écris à info@lezville.invalid"),
+        card(url="sport-lezville.example/gymnase", handle="@sport.lezville.fr"),  # a handle
         step(1, feedback_wrong="Une recherche sur tineye.com retrouve la photo."),
         lambda d: d.update(resources=[{"title": "TinEye", "url": "https://tineye.com/search"}]),
         item(text="Tout le monde en parle, le point est fait."),  # common words, not outlets
