@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.evaluate_scoring import evaluate, load_answers, measure_rate
 from actions.scoring import CRITERIA, detect_batch, detect_criteria
+from tools.evaluate_scoring import evaluate, load_answers, measure_rate
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT / "tests" / "scoring" / "dev.yml"
