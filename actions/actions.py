@@ -14,7 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.engine import Engine, Message, Outcome, State, Turn
+from actions.conversation import Message, Outcome, State, Turn
+from actions.engine import Engine
 from actions.outbox import Outbox, OutboxError
 from actions.reporter import ApiSender, Reporter
 from actions.session_bound import session_boundary

@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field
 
 from actions import answer_parsing, points
+from actions.conversation import EventDraft, Message, Outcome, Profile, State, Turn, VerdictRecord
 from actions.phase import Phase
-from actions.quiz_flow import QuizFlow, QuizRecord, percent
+from actions.quiz_flow import QuizFlow, percent
+from actions.verdicts import UNSURE, read_verdict, verdict_name, verdict_scale
 from scenarios import measures
 from scenarios.loader import Catalogue
 from scenarios.schema import (
@@ -35,103 +35,19 @@ from scenarios.schema import (
 from vigie.protocol import FORGET, ITEM, SCORE
 
 REFLEXES_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "reflexes.yml"
-SCALE_FILE = Path(__file__).resolve().parent / "verdict_scale.yml"
 MASTERY_SCENARIOS = 3
 # Below this NLU confidence, a navigation intent during an open step is read as an answer.
 NAVIGATION_CONFIDENCE = 0.5  # measured: make eval-nlu, "open question" table
 
-NAVIGATION = frozenset(
-    {"ask_hint", "repeat", "skip", "stop", "show_progress", "plain_language", "forget_me"}
-)
 SMALL_TALK = frozenset({"ask_bot_identity", "ask_privacy", "thank", "insult", "goodbye"})
-UNSURE = "unsure"
-# The last resort when no verdict word was typed: the NLU's binary reading.
-VERDICT_INTENTS = {"answer_true": "vrai", "answer_false": "faux", "answer_unsure": UNSURE}
 # Options are shown as a), b)… in a per-attempt order; a button's payload names the option
 # itself (`option_<id>`), a typed letter or number the displayed position.
 LETTERS = "abcde"
 OPTION_CHOICE = "option_"
 
 
-class VerdictRecord(BaseModel):
-    reliable: bool
-    judged_reliable: bool | None
-    confidence: int | None
-
-
-class Profile(BaseModel):
-    """What the learner has done, kept in their own conversation only."""
-
-    results: dict[str, list[int]] = Field(default_factory=dict)
-    criteria: dict[str, list[str]] = Field(default_factory=dict)
-    verdicts: list[VerdictRecord] = Field(default_factory=list)
-    badges: list[str] = Field(default_factory=list)
-
-
-class State(BaseModel):
-    phase: Phase = Phase.IDLE
-    scenario: str | None = None
-    attempt: str | None = None
-    step: int = 0
-    verdict: str | None = None
-    hints: int = 0
-    points: int = 0
-    max_points: int = 0
-    found: list[str] = Field(default_factory=list)
-    missed: list[str] = Field(default_factory=list)
-    plain: bool = False
-    fallbacks: int = 0
-    confusions: int = 0
-    quiz_form: str | None = None
-    quiz_index: int = 0
-    quiz: QuizRecord = Field(default_factory=QuizRecord)
-    profile: Profile = Field(default_factory=Profile)
-
-
-@dataclass(frozen=True)
-class Turn:
-    """What the learner just said, as Rasa understood it."""
-
-    intent: str
-    text: str = ""
-    confidence: float = 1.0
-    entities: dict[str, str] = field(default_factory=dict)
-    message_id: str = "0"
-
-
-@dataclass(frozen=True)
-class Message:
-    """A reply: a domain response by name, or scenario text, with buttons/image/custom."""
-
-    response: str | None = None
-    variables: dict[str, Any] = field(default_factory=dict)
-    text: str | None = None
-    buttons: list[dict[str, str]] = field(default_factory=list)
-    image: str | None = None
-    custom: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class EventDraft:
-    """A progress event without learner or time (the action layer adds those)."""
-
-    key: str
-    type: str
-    fields: dict[str, Any]
-
-
-@dataclass
-class Outcome:
-    state: State
-    messages: list[Message] = field(default_factory=list)
-    events: list[EventDraft] = field(default_factory=list)
-    erase: bool = False
-
-    def say(self, response: str, buttons: list[dict[str, str]] | None = None, **variables: Any):
-        self.messages.append(Message(response=response, variables=variables, buttons=buttons or []))
-
-
 Detector = Callable[[str], list[str]]
+Handler = Callable[[Outcome, Turn], None]
 
 
 @cache
@@ -155,18 +71,6 @@ def option_payload(option_id: str) -> str:
     return choice_payload(OPTION_CHOICE + option_id)
 
 
-@cache
-def verdict_scale() -> dict[str, str]:
-    """Verdict id (and `unsure`) → button title, in display order."""
-    with SCALE_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-def verdict_name(verdict: str) -> str:
-    """The verdict as feedback names it: its button title without the emoji."""
-    return verdict_scale()[verdict].split(" ", 1)[-1]
-
-
 def displayed_options(attempt: str | None, step: ChoiceStep) -> list[Option]:
     """The options in the order this attempt shows them: shuffled per learner and attempt,
     the same each time the step is asked again (seeded by the attempt id and the step id)."""
@@ -185,14 +89,6 @@ def chosen_option(shown: list[Option], turn: Turn) -> Option | None:
     return None if letter is None else shown[LETTERS.index(letter)]
 
 
-def read_verdict(turn: Turn) -> str | None:
-    """A verdict id or `unsure`: a verdict button, else typed words, else the NLU intent."""
-    pressed = turn.entities.get("choice", "")
-    if pressed in verdict_scale():
-        return pressed
-    return answer_parsing.parse_verdict(turn.text) or VERDICT_INTENTS.get(turn.intent)
-
-
 def _labels(codes: list[str] | set[str]) -> str:
     return ", ".join(reflexes()[code]["label"] for code in sorted(codes))
 
@@ -204,6 +100,17 @@ class Engine:
         self.catalogue = catalogue
         self.detect = detect
         self.quiz = QuizFlow(catalogue.quiz)
+        # The navigation intents, each with its handler: whatever the step, they move the
+        # learner around instead of answering (see `_route` for when they do not).
+        self.navigation: dict[str, Handler] = {
+            "ask_hint": self._ask_hint,
+            "repeat": self._repeat,
+            "skip": self._skip,
+            "stop": self._stop,
+            "show_progress": self._show_progress,
+            "plain_language": self._plain_language,
+            "forget_me": self._forget_me,
+        }
 
     # ----- entry point -------------------------------------------------------------------
     def handle(self, state: State, turn: Turn) -> Outcome:
@@ -212,7 +119,7 @@ class Engine:
         handler(out, turn)
         return out
 
-    def _route(self, state: State, turn: Turn) -> Callable[[Outcome, Turn], None]:
+    def _route(self, state: State, turn: Turn) -> Handler:
         if turn.intent == "distress":
             return self._after_distress
         if state.phase is Phase.CONFIRM_FORGET:
@@ -221,10 +128,10 @@ class Engine:
             return self._after_small_talk
         if self._is_open_answer(state, turn):
             return self._answer_open
-        if turn.intent in NAVIGATION - {"skip"} or (
-            turn.intent == "skip" and state.phase is not Phase.QUIZ
-        ):
-            return getattr(self, f"_{turn.intent}")
+        navigate = self.navigation.get(turn.intent)
+        # in the quiz, « passer » is an answer (no judgement), not a scenario step skipped
+        if navigate is not None and not (turn.intent == "skip" and state.phase is Phase.QUIZ):
+            return navigate
         if state.phase is Phase.QUIZ:
             return self.quiz.answer
         if state.phase is Phase.CONFIDENCE:
@@ -236,7 +143,7 @@ class Engine:
     def _is_open_answer(self, state: State, turn: Turn) -> bool:
         if state.phase is not Phase.STEP or not isinstance(self._current_step(state), OpenStep):
             return False
-        return not (turn.intent in NAVIGATION and turn.confidence >= NAVIGATION_CONFIDENCE)
+        return not (turn.intent in self.navigation and turn.confidence >= NAVIGATION_CONFIDENCE)
 
     # ----- helpers -----------------------------------------------------------------------
     def _scenario(self, state: State) -> Scenario | None:

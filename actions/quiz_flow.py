@@ -8,38 +8,15 @@ Pure like the engine: it names domain responses, never judges the learner during
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
+from actions.conversation import EventDraft, Outcome, QuizAnswer, QuizRecord, State, Turn
 from actions.phase import Phase
-from scenarios.measures import Judgement, Measures, change, measure
+from actions.verdicts import UNSURE, read_verdict
+from scenarios.measures import Measures, change
 from scenarios.schema import Quiz, QuizItem, is_reliable
-
-if TYPE_CHECKING:
-    from actions.engine import EventDraft, Outcome, State, Turn
 
 PRE_POST_FORMS = ("a", "b")
 POST_TEST_AFTER_SCENARIOS = 3
-
-
-class QuizAnswer(BaseModel):
-    item: str
-    reliable: bool
-    judged_reliable: bool | None
-
-    def judgement(self) -> Judgement:
-        return Judgement(reliable=self.reliable, judged_reliable=self.judged_reliable)
-
-
-class QuizRecord(BaseModel):
-    """Forms in the order taken (first = pre-test) and each form's answers."""
-
-    order: list[str] = Field(default_factory=list)
-    answers: dict[str, list[QuizAnswer]] = Field(default_factory=dict)
-
-    def measures(self, form: str) -> Measures:
-        return measure(answer.judgement() for answer in self.answers.get(form, []))
 
 
 def percent(rate: float | None) -> str:
@@ -56,8 +33,6 @@ def points(difference: float | None, *, signed: bool = True) -> str:
 def judged_reliable(turn: Turn) -> tuple[bool, bool | None]:
     """(understood, judged reliable): any verdict of the scale, typed or pressed, counts on
     its side of reliable / not reliable; « je ne sais pas » and « passer » are no judgement."""
-    from actions.engine import UNSURE, read_verdict
-
     if turn.intent == "skip":
         return True, None
     verdict = read_verdict(turn)
@@ -149,8 +124,6 @@ class QuizFlow:
             self.finish(out)
 
     def _event(self, form: str, item: QuizItem, judged: bool | None) -> EventDraft:
-        from actions.engine import EventDraft
-
         correct = None if judged is None else judged == item.reliable
         return EventDraft(
             key=f"quiz_{form}:{item.id}",

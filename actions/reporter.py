@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from actions.engine import EventDraft
+from actions.conversation import EventDraft
 from actions.outbox import DELIVERED, REJECTED, RETRY, Outbox
 from actions.settings import ActionSettings
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from actions.engine import Engine, Message, State, Turn, choice_payload, option_payload
+from actions.conversation import Message, State, Turn
+from actions.engine import Engine, choice_payload, option_payload
 from scenarios.loader import Catalogue
 from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
 from vigie.protocol import ITEM, SCORE

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import yaml
 
 from actions import points
-from actions.engine import (
-    Engine,
-    Message,
-    Phase,
-    Profile,
-    State,
-    Turn,
-    VerdictRecord,
-    bias_label,
-    calibration_label,
-)
+from actions.conversation import Message, Profile, State, Turn, VerdictRecord
+from actions.engine import Engine, bias_label, calibration_label
+from actions.phase import Phase
 from scenarios.loader import Catalogue, default_catalogue
 from scenarios.schema import ChoiceStep, OpenStep, ShareStep, VerdictStep
 from tests.play import choose
@@ -298,6 +294,47 @@ def test_skip_scores_zero_and_moves_on(engine: Engine) -> None:
     state, (outcome,) = play(engine, state, Turn("skip", "passe"))
     assert state.step == skipped + 1
     assert outcome.events[0].fields["points"] == 0
+
+
+# Each navigation intent, during a verdict step: the first reply says which handler ran.
+NAVIGATION_REPLIES = {
+    "ask_hint": "utter_hint",
+    "repeat": "utter_item",
+    "skip": "utter_skipped",
+    "stop": "utter_paused",
+    "show_progress": "utter_progress",
+    "plain_language": "utter_plain_on",
+    "forget_me": "utter_confirm_forget",
+}
+
+
+@pytest.mark.parametrize(("intent", "reply"), NAVIGATION_REPLIES.items())
+def test_each_navigation_intent_reaches_its_own_handler(
+    engine: Engine, intent: str, reply: str
+) -> None:
+    state = started(engine, scenario_with(VerdictStep))
+    _, (outcome,) = play(engine, state, Turn(intent, intent))
+    assert responses(outcome)[0] == reply
+
+
+def test_the_navigation_table_is_the_domain_s_navigation_intents(engine: Engine) -> None:
+    """An intent missing from the table, or misspelled in it, would be read as an answer."""
+    domain = yaml.safe_load((Path(__file__).parents[2] / "domain.yml").read_text("utf-8"))
+    assert set(engine.navigation) == set(NAVIGATION_REPLIES)
+    assert set(engine.navigation) <= set(domain["intents"])
+
+
+def test_the_quiz_does_not_import_the_engine() -> None:
+    """The conversation types live in actions/conversation.py: no engine ↔ quiz_flow circle."""
+    code = (
+        "import sys; from actions.conversation import Turn; from actions import quiz_flow; "
+        "quiz_flow.judged_reliable(Turn('answer_true')); print('actions.engine' in sys.modules)"
+    )
+    root = Path(__file__).parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "False"
 
 
 def test_stop_then_resume_from_menu(engine: Engine) -> None:

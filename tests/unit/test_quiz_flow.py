@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.engine import Engine, Message, Outcome, Phase, State, Turn
+from actions.conversation import Message, Outcome, State, Turn
+from actions.engine import Engine
+from actions.phase import Phase
 from scenarios.loader import default_catalogue
 from scenarios.measures import Judgement, change, measure
 from scenarios.schema import QuizItem
