@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -44,6 +45,10 @@ SMALL_TALK = frozenset({"ask_bot_identity", "ask_privacy", "thank", "insult", "g
 # itself (`option_<id>`), a typed letter or number the displayed position.
 LETTERS = "abcde"
 OPTION_CHOICE = "option_"
+# Right and wrong feedback come as utter_feedback_right_0…3 / utter_feedback_wrong_0…3, each
+# with its own openers: an attempt takes them in turn, so no opener comes back within a
+# scenario (at most four steps after the open step, which has its own responses).
+OPENERS = 4
 
 
 Detector = Callable[[str], list[str]]
@@ -248,14 +253,16 @@ class Engine:
         state.points = state.max_points = state.hints = 0
         state.found, state.missed, state.verdict = [], [], None
         self._event(out, "scenario_started", "start")
+        self._present_item(out, scenario)
+        # under the item, ONE bubble: the title, the length and the first question (the open
+        # step, which the schema puts first)
         out.say(
             "utter_scenario_intro",
             title=scenario.title.text(plain),
             minutes=scenario.minutes,
             steps=len(scenario.steps),
+            prompt=scenario.steps[0].prompt.text(plain),
         )
-        self._present_item(out, scenario)
-        self._ask(out)
 
     def _present_item(self, out: Outcome, scenario: Scenario) -> None:
         """The item, once: its picture as one `item` message (the action layer falls back to
@@ -404,9 +411,9 @@ class Engine:
         )
         response = {
             None: "utter_verdict_unsure",
-            points.Judgement.EXACT: "utter_feedback_right",
+            points.Judgement.EXACT: feedback_response(True, state),
             points.Judgement.SIDE: "utter_feedback_partial",
-            points.Judgement.WRONG: "utter_feedback_wrong",
+            points.Judgement.WRONG: feedback_response(False, state),
         }[judgement]
         feedback = (
             step.feedback_wrong if judgement is points.Judgement.WRONG else step.feedback_correct
@@ -436,7 +443,7 @@ class Engine:
             earned,
             points.CHOICE_MAX,
             option.feedback.text(out.state.plain),
-            feedback_response=_feedback_response(option.correct),
+            feedback_response=feedback_response(option.correct, out.state),
             correct=option.correct,
         )
 
@@ -454,7 +461,7 @@ class Engine:
             earned,
             points.SHARE_MAX,
             option.feedback.text(out.state.plain),
-            feedback_response=_feedback_response(option.good),
+            feedback_response=feedback_response(option.good, out.state),
             correct=option.good,
         )
 
@@ -578,20 +585,19 @@ class Engine:
             criteria_found=state.found,
             criteria_expected=sorted(set(state.found) | set(state.missed)),
         )
-        out.say("utter_scenario_done", points=state.points, max_points=state.max_points)
+        # two bubbles: the score with the debrief and the method; the resources with what next
         out.say(
             "utter_debrief",
+            points=state.points,
+            max_points=state.max_points,
             emotion=scenario.emotion.text(plain),
             debrief=scenario.debrief.text(plain),
             method=scenario.fact_checker.text(plain),
         )
-        out.say(
-            "utter_resources",
-            resources="\n".join(f"• {r.title} : {r.url}" for r in scenario.resources),
-        )
         state.scenario, state.attempt, state.phase, state.step = None, None, Phase.IDLE, 0
         out.say(
-            "utter_offer_post_quiz" if self.quiz.should_offer_post_test(state) else "utter_next"
+            "utter_offer_post_quiz" if self.quiz.should_offer_post_test(state) else "utter_next",
+            resources="\n".join(f"• {r.title} : {r.url}" for r in scenario.resources),
         )
 
     # ----- navigation --------------------------------------------------------------------
@@ -709,9 +715,11 @@ class Engine:
         self._reprompt(out)
 
 
-def _feedback_response(right: bool) -> str:
-    """Right or wrong feedback: domain responses with varied openers (Rasa picks one)."""
-    return "utter_feedback_right" if right else "utter_feedback_wrong"
+def feedback_response(right: bool, state: State) -> str:
+    """Right or wrong feedback for the current step: the attempt's turn of openers (it starts
+    at a place of its own, so scenarios do not all open alike), one more at each step."""
+    turn = (zlib.crc32(str(state.attempt).encode()) + state.step) % OPENERS
+    return f"utter_feedback_{'right' if right else 'wrong'}_{turn}"
 
 
 def _busy(state: State) -> bool:

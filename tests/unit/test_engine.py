@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -75,6 +76,11 @@ def responses(outcome) -> list[str]:
     return [m.response for m in outcome.messages if m.response]
 
 
+def without_turn(response: str) -> str:
+    """utter_feedback_right_2 → utter_feedback_right (the opener's turn aside)."""
+    return re.sub(r"_\d+$", "", response)
+
+
 def score_of(outcome) -> dict:
     (score,) = [m.custom for m in outcome.messages if m.custom and m.custom["type"] == "score"]
     return score
@@ -136,9 +142,11 @@ def test_quiz_survives_distress_and_stop(engine: Engine) -> None:
 def test_start_presents_item_then_first_question(engine: Engine) -> None:
     scenario = CATALOGUE.scenarios[scenario_with(OpenStep)]
     outcome = engine.handle(State(), payload_turn(choose(scenario.id)))
-    names = responses(outcome)
-    assert names[:2] == ["utter_scenario_intro", "utter_item"]
-    assert names[-1] == "utter_step_open"
+    # the item, then ONE bubble: the title and the first question (the open step)
+    assert responses(outcome) == ["utter_item", "utter_scenario_intro"]
+    intro = outcome.messages[-1].variables
+    assert intro["title"] == scenario.title.fr
+    assert intro["prompt"] == scenario.steps[0].prompt.fr
 
 
 @pytest.mark.parametrize(
@@ -419,14 +427,17 @@ def test_a_full_scenario_completes_with_debrief(engine: Engine) -> None:
                 payload_turn(message) if message.startswith("/") else Turn("out_of_scope", message)
             )
             state, (last,) = play(engine, state, turn)
-    names = responses(last)
-    assert names[-4:] == ["utter_scenario_done", "utter_debrief", "utter_resources", "utter_next"]
-    debrief = next(m for m in last.messages if m.response == "utter_debrief")
+    # two bubbles: the score with the debrief and the method, then the resources with what next
+    assert responses(last)[-2:] == ["utter_debrief", "utter_next"]
+    debrief, after = last.messages[-2:]
     assert debrief.variables == {
+        "points": state.profile.results[scenario.id][0],
+        "max_points": state.profile.results[scenario.id][1],
         "emotion": scenario.emotion.fr,
         "debrief": scenario.debrief.fr,
         "method": scenario.fact_checker.fr,
     }
+    assert all(r.url in after.variables["resources"] for r in scenario.resources)
     assert state.phase is Phase.IDLE and scenario.id in state.profile.results
     assert [e.type for e in last.events][-1] == "scenario_completed"
 
@@ -582,7 +593,7 @@ def test_a_button_names_its_option_wherever_it_is_shown(engine: Engine) -> None:
     _, (outcome,) = play(engine, state, payload_turn(pressed["payload"]))
     assert outcome.messages[0].variables["feedback"] == option.feedback.fr
     expected = "utter_feedback_right" if option.correct else "utter_feedback_wrong"
-    assert outcome.messages[0].response == expected
+    assert without_turn(outcome.messages[0].response) == expected
 
 
 # ----- the verdict scale -------------------------------------------------------------------------
@@ -612,7 +623,7 @@ def test_verdict_scale_scoring(answer: str, response: str, points_at_4: int, cor
         engine, state, payload_turn(choose(answer)), payload_turn(choose("4"))
     )
     (feedback,) = [m for m in scored.messages if m.response and m.response.startswith("utter_")]
-    assert feedback.response == response
+    assert without_turn(feedback.response) == response
     assert feedback.variables["verdict"] == "Trompeur"
     step = CATALOGUE.scenarios[scenario_id].steps[step_index(scenario_id, VerdictStep)]
     expected = step.feedback_wrong if response == "utter_feedback_wrong" else step.feedback_correct
