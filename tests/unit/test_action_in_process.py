@@ -93,7 +93,7 @@ def var_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def test_starting_a_scenario_answers_sets_the_state_and_queues_the_event(var_dir: Path) -> None:
     messages, slots = start()
-    assert responses(messages)[0] == "utter_scenario_intro"
+    assert responses(messages)[-1] == "utter_scenario_intro"  # under the item, with the question
     assert "utter_progress_not_saved" not in responses(messages)
     state = slots[actions.STATE_SLOT]
     assert (state["scenario"], state["phase"], state["step"]) == (SCENARIO, "step", 0)
@@ -137,7 +137,7 @@ def test_when_the_outbox_cannot_be_written_the_learner_is_told_and_goes_on(
 
 def test_a_sender_that_is_no_pseudonym_plays_but_reports_nothing(var_dir: Path) -> None:
     messages, slots = start(sender="default")  # `rasa shell`, `rasa test`
-    assert responses(messages)[0] == "utter_scenario_intro"
+    assert responses(messages)[-1] == "utter_scenario_intro"  # under the item, with the question
     assert "utter_progress_not_saved" not in responses(messages)
     assert slots[actions.STATE_SLOT]["scenario"] == SCENARIO
     assert not (var_dir / "outbox.db").exists() or queued(var_dir) == []
