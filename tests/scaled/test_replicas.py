@@ -13,7 +13,7 @@ import pytest
 
 from api.chat_sessions import SessionSigner
 from scenarios.loader import default_catalogue
-from tests.play import choose, right_answers, scores, texts
+from tests.play import choose, right_answers, scores
 from tests.scaled.conftest import ScaledStack
 from tests.scaled.helpers import new_learner, rest, wait_for
 from vigie.launcher import TRACKER_DATABASE
