@@ -9,18 +9,29 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import yaml
+from scenarios.schema import Verdict
+from vigie.data_files import DataModel, load_yaml
 
 WORDS_FILE = Path(__file__).resolve().parent / "answer_words.yml"
 _NON_WORD = re.compile(r"[^a-z0-9%° ]+")
 
 
+class AnswerWords(DataModel):
+    """answer_words.yml: what each typed word stands for, by the button it replaces."""
+
+    fillers: list[str]
+    ordinals: dict[Literal["a", "b", "c", "d", "e"], list[str]]
+    confidence: dict[Literal[1, 2, 3, 4], list[str]]
+    share: dict[Literal["partager", "attendre", "signaler"], list[str]]
+    menu: dict[Literal["surprise", "college", "lycee", "resume", "quiz"], list[str]]
+    verdicts: dict[Verdict | Literal["unsure"], list[str]]
+
+
 @cache
 def _words() -> dict[str, Any]:
-    with WORDS_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return load_yaml(WORDS_FILE, AnswerWords).model_dump()
 
 
 def fold(text: str) -> str:
@@ -90,3 +101,6 @@ def parse_verdict(text: str) -> str | None:
 def parse_menu(text: str) -> str | None:
     """'surprise', 'college', 'lycee', 'resume' or 'quiz' from a typed menu answer."""
     return _best_match(text, _words()["menu"])
+
+
+_words()  # fail fast: a malformed answer_words.yml stops the start, not a conversation

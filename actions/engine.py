@@ -1,7 +1,8 @@
 """The scenario engine: one pure function from (learner state, what they said) to replies.
 
 Never holds learner-facing French (replies name domain responses or carry scenario text),
-never does I/O, and never keeps the learner's free text in its state or events.
+does no I/O but reading its data files once at import, and never keeps the learner's free
+text in its state or events.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import RootModel
 
 from actions import answer_parsing, points
 from actions.conversation import EventDraft, Message, Outcome, Profile, State, Turn, VerdictRecord
@@ -25,6 +26,7 @@ from scenarios import measures
 from scenarios.loader import Catalogue
 from scenarios.schema import (
     ChoiceStep,
+    Criterion,
     OpenStep,
     Option,
     Scenario,
@@ -33,6 +35,7 @@ from scenarios.schema import (
     VerdictStep,
     is_reliable,
 )
+from vigie.data_files import DataModel, load_yaml
 from vigie.protocol import FORGET, ITEM, SCORE
 
 REFLEXES_FILE = Path(__file__).resolve().parent.parent / "scenarios" / "reflexes.yml"
@@ -55,10 +58,21 @@ Detector = Callable[[str], list[str]]
 Handler = Callable[[Outcome, Turn], None]
 
 
+class Reflex(DataModel):
+    """A verification reflex as a learner reads it (scenarios/reflexes.yml)."""
+
+    label: str
+    badge: str
+    tip: str
+
+
+class Reflexes(RootModel[dict[Criterion, Reflex]]):
+    pass
+
+
 @cache
-def reflexes() -> dict[str, dict[str, str]]:
-    with REFLEXES_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def reflexes() -> dict[Criterion, Reflex]:
+    return load_yaml(REFLEXES_FILE, Reflexes).root
 
 
 def _payload(intent: str, **entities: str) -> str:
@@ -95,7 +109,7 @@ def chosen_option(shown: list[Option], turn: Turn) -> Option | None:
 
 
 def _labels(codes: list[str] | set[str]) -> str:
-    return ", ".join(reflexes()[code]["label"] for code in sorted(codes))
+    return ", ".join(reflexes()[code].label for code in sorted(codes))
 
 
 class Engine:
@@ -507,9 +521,7 @@ class Engine:
                 shown_in.append(scenario_id)
             if len(shown_in) >= MASTERY_SCENARIOS and code not in profile.badges:
                 profile.badges.append(code)
-                out.say(
-                    "utter_badge", badge=reflexes()[code]["badge"], reflex=reflexes()[code]["label"]
-                )
+                out.say("utter_badge", badge=reflexes()[code].badge, reflex=reflexes()[code].label)
                 self._event(out, "badge_awarded", code, criteria_found=[code])
 
     def _scored(
@@ -746,7 +758,7 @@ def progress_figures(profile: Profile) -> dict[str, Any]:
         "unsure": verdicts.unsure.hits,
         "fake_detection": percent(verdicts.fake_detection),
         "reliable_detection": percent(verdicts.reliable_detection),
-        "badges": ", ".join(reflexes()[code]["badge"] for code in profile.badges) or "—",
+        "badges": ", ".join(reflexes()[code].badge for code in profile.badges) or "—",
     }
 
 
@@ -758,3 +770,6 @@ def bias_label(profile: Profile) -> str:
 def calibration_label(verdicts: list[VerdictRecord]) -> str:
     """Over-, underconfident or calibrated (scenarios/measures.py decides), or unknown."""
     return measures.calibration(verdict_measures(verdicts)) or "unknown"
+
+
+reflexes()  # fail fast: a malformed reflexes.yml stops the start, not a conversation

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -26,6 +25,7 @@ from spacy.util import filter_spans
 from nlu.components.normalise import fold, split_word
 from nlu.components.normalise import normalise as teen_normalise
 from scenarios.schema import Criterion
+from vigie.data_files import DataModel, load_yaml
 
 CRITERIA = tuple(criterion.value for criterion in Criterion)
 _DATA_PATH = Path(__file__).with_name("criteria.yml")
@@ -52,9 +52,34 @@ _OP = re.compile(r"^(.+?)(\?|\{\d*,\d*\})?$")
 # ----------------------------------------------------------------------------- data
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
+class _Negation(DataModel):
+    cues: list[str]
+    prefix_cues: list[str]
+    verb_cues: list[str]
+    not_cues: list[str]
+    boundaries: list[str]
+    complementisers: list[str]
+    conditions: list[str]
+    subjects: list[str]
+    ne: list[str]
+    resumptive: list[str]
+    window: int
+
+
+class _CriterionPatterns(DataModel):
+    patterns: tuple[str, ...] = ()
+    when_negated: tuple[str, ...] = ()
+    always: tuple[str, ...] = ()
+
+
+class CriteriaFile(DataModel):
+    """criteria.yml: word classes, spellings, negation scopes, and each criterion's patterns."""
+
+    classes: dict[str, list[str]]
+    spellings: dict[str, str]
+    negation: _Negation
+    ignore: list[str]
+    criteria: dict[Criterion, _CriterionPatterns]
 
 
 # ------------------------------------------------------------------ pattern language
@@ -405,7 +430,7 @@ def _osa(a: str, b: str) -> int:
 def _scorer() -> _Scorer:
     nlp = spacy.load(_MODEL, exclude=["parser", "ner", "senter"])
     nlp.disable_pipe("lemmatizer")  # kept loaded for its word list, not run
-    return _Scorer(nlp, _read_yaml(_DATA_PATH))
+    return _Scorer(nlp, load_yaml(_DATA_PATH, CriteriaFile).model_dump(mode="json"))
 
 
 # ----------------------------------------------------------------------- public API

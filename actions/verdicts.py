@@ -9,10 +9,12 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+from pydantic import RootModel, model_validator
 
 from actions import answer_parsing
 from actions.conversation import Turn
+from scenarios.schema import VERDICTS
+from vigie.data_files import load_yaml
 
 SCALE_FILE = Path(__file__).resolve().parent / "verdict_scale.yml"
 UNSURE = "unsure"
@@ -20,11 +22,25 @@ UNSURE = "unsure"
 VERDICT_INTENTS = {"answer_true": "vrai", "answer_false": "faux", "answer_unsure": UNSURE}
 
 
+class VerdictScale(RootModel[dict[str, str]]):
+    """verdict_scale.yml: each verdict of the scenario schema and `unsure`, none other."""
+
+    @model_validator(mode="after")
+    def _the_whole_scale(self) -> VerdictScale:
+        expected = (*VERDICTS, UNSURE)
+        missing = [verdict for verdict in expected if verdict not in self.root]
+        unknown = [verdict for verdict in self.root if verdict not in expected]
+        if missing or unknown:
+            raise ValueError(
+                f"the scale is {', '.join(expected)} (missing {missing}, unknown {unknown})"
+            )
+        return self
+
+
 @cache
 def verdict_scale() -> dict[str, str]:
     """Verdict id (and `unsure`) → button title, in display order."""
-    with SCALE_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return load_yaml(SCALE_FILE, VerdictScale).root
 
 
 def verdict_name(verdict: str) -> str:
@@ -38,3 +54,6 @@ def read_verdict(turn: Turn) -> str | None:
     if pressed in verdict_scale():
         return pressed
     return answer_parsing.parse_verdict(turn.text) or VERDICT_INTENTS.get(turn.intent)
+
+
+verdict_scale()  # fail fast: a malformed verdict_scale.yml stops the start, not a conversation

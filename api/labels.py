@@ -7,14 +7,43 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import Field
+
+from scenarios.schema import Criterion
+from vigie.data_files import DataModel, load_yaml
 
 LABELS_FILE = Path(__file__).resolve().parent / "educator_fr.yml"
 
 
+class CriterionLabel(DataModel):
+    short: str
+    label: str
+
+
+class CsvLabels(DataModel):
+    columns: list[str]
+    tables: dict[str, str]
+    class_: Annotated[dict[str, str], Field(alias="class")]
+    scenario: dict[str, str]
+    all_scenarios: str
+    quiz_parts: dict[str, str]
+    discernment_margin: str
+    units: dict[str, str]
+    withheld: str
+
+
+class EducatorLabels(DataModel):
+    """educator_fr.yml: the French an educator reads outside the templates."""
+
+    criteria: dict[Criterion, CriterionLabel]
+    quiz_measures: dict[str, str]
+    csv: CsvLabels
+    months: Annotated[list[str], Field(min_length=12, max_length=12)]
+    qr_title: str
+
+
 @cache
 def labels() -> dict[str, Any]:
-    with LABELS_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return load_yaml(LABELS_FILE, EducatorLabels).model_dump(mode="json", by_alias=True)

@@ -10,27 +10,45 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from vigie.data_files import DataModel, load_yaml
 
 MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
-REQUIRED = (
-    "not_text",
-    "group_notice",
-    "rate_limited",
-    "unavailable",
-    "unknown_button",
-    "too_long",
-    "button_chosen",
-    "buttons_only",
-    "image_unavailable",
-    "image_description",
-    "class_joined",
-    "class_unknown",
-    "class_join_failed",
-    "erase_failed",
-    "help",
-)
-COMMANDS = ("start", "progres", "stop", "confidentialite", "oubli", "aide")
+
+
+class BotCommands(DataModel):
+    """Telegram's command menu, in this order."""
+
+    start: str
+    progres: str
+    stop: str
+    confidentialite: str
+    oubli: str
+    aide: str
+
+
+class BotMessages(DataModel):
+    """messages.yml: every message the bridge says itself, and its command menu."""
+
+    not_text: str
+    group_notice: str
+    rate_limited: str
+    unavailable: str
+    unknown_button: str
+    too_long: str
+    button_chosen: str
+    buttons_only: str
+    image_unavailable: str
+    image_description: str
+    class_joined: str
+    class_unknown: str
+    class_join_failed: str
+    erase_failed: str
+    help: str
+    commands: BotCommands
+
+
+REQUIRED = tuple(name for name in BotMessages.model_fields if name != "commands")
+COMMANDS = tuple(BotCommands.model_fields)
 
 
 @dataclass(frozen=True)
@@ -47,12 +65,6 @@ class Messages:
 @cache
 def load_messages(path: Path = MESSAGES_FILE) -> Messages:
     """Read and check the file: a missing message fails at start, not in a conversation."""
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    missing = [name for name in REQUIRED if not isinstance(data.get(name), str)]
-    commands = data.get("commands") or {}
-    missing += [f"commands.{name}" for name in COMMANDS if not isinstance(commands.get(name), str)]
-    if missing:
-        raise ValueError(f"{path}: missing messages: {', '.join(missing)}")
-    texts = {name: data[name] for name in REQUIRED}
-    return Messages(texts=texts, commands={name: commands[name] for name in COMMANDS})
+    data = load_yaml(path, BotMessages).model_dump()
+    commands = data.pop("commands")
+    return Messages(texts=data, commands=commands)

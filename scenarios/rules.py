@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
 
 from scenarios.loader import Catalogue
 from scenarios.schema import ChoiceStep, Quiz, QuizItem, Scenario, ShareStep, VerdictStep, Wording
+from vigie.data_files import DataModel, load_yaml
 
 SCENARIOS_DIR = Path(__file__).resolve().parent
 JUDGING_FILE = SCENARIOS_DIR / "judging_words.yml"
@@ -196,24 +196,40 @@ def _whole(phrase: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", flags)
 
 
+class JudgingWords(DataModel):
+    """judging_words.yml: words that judge an item, and the engine's stock feedback openers."""
+
+    judging: list[str]
+    openers: list[str]
+
+
+class AvoidNames(DataModel):
+    """avoid_names.yml: real names the fictional world must not echo, by where they are banned."""
+
+    everywhere: list[str]
+    in_items: list[str]
+
+
 @cache
-def _lists(file: Path) -> dict[str, list[str]]:
-    with file.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def _judging() -> JudgingWords:
+    return load_yaml(JUDGING_FILE, JudgingWords)
+
+
+@cache
+def _avoid() -> dict[str, list[str]]:
+    return load_yaml(AVOID_FILE, AvoidNames).model_dump()
 
 
 @cache
 def judging_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (word, _whole(fold_accents(word).lower())) for word in _lists(JUDGING_FILE)["judging"]
-    )
+    return tuple((word, _whole(fold_accents(word).lower())) for word in _judging().judging)
 
 
 @cache
 def opener_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
         (word, re.compile(rf"^\W*{re.escape(fold_accents(word).lower())}(?!\w)"))
-        for word in _lists(JUDGING_FILE)["openers"]
+        for word in _judging().openers
     )
 
 
@@ -227,7 +243,7 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 @cache
 def avoid_patterns(section: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((name, _name_pattern(name)) for name in _lists(AVOID_FILE)[section])
+    return tuple((name, _name_pattern(name)) for name in _avoid()[section])
 
 
 def judging_words(text: str) -> list[str]:

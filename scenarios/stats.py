@@ -16,13 +16,13 @@ from functools import cache
 from pathlib import Path
 from statistics import mean
 
-import yaml
 from pydantic import BaseModel
 
 from scenarios.loader import Catalogue, load_catalogue
 from scenarios.readability import Counts, count, words
 from scenarios.rules import TEMPLATE_PHRASES, fold_accents
 from scenarios.schema import Criterion, Difficulty, Kind, Level, OpenStep, Scenario, Wording
+from vigie.data_files import DataModel, load_yaml
 
 MIN_COVERAGE = 4
 REPEAT_MIN_WORDS = 5  # a sentence this long printed twice in one scenario is a repetition
@@ -263,18 +263,22 @@ def _screen_lines(stats: Stats) -> list[str]:
 # ----- the educators' table --------------------------------------------------------------------
 
 
+class StatsLabels(DataModel):
+    """stats_labels.yml: the words of the educators' table (a code without one shows as is)."""
+
+    columns: list[str]
+    reliable: str
+    unreliable: str
+    kinds: dict[Kind, str]
+    levels: dict[Level, str]
+    difficulties: dict[Difficulty, str]
+    criteria: dict[Criterion, str]
+    legend: str
+
+
 @cache
-def labels() -> dict[str, object]:
-    with LABELS_FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    assert isinstance(data, dict)
-    return data
-
-
-def _label(section: str, key: str) -> str:
-    part = labels()[section]
-    assert isinstance(part, dict)
-    return str(part.get(key, key))
+def labels() -> StatsLabels:
+    return load_yaml(LABELS_FILE, StatsLabels)
 
 
 def competence_codes(competences: list[str]) -> str:
@@ -313,25 +317,25 @@ def markdown_table(catalogue: Catalogue) -> str:
         catalogue.scenarios.values(),
         key=lambda s: (order[s.level], order[s.difficulty], _sort_key(s.title.fr)),
     )
-    columns = [str(column) for column in labels()["columns"]]  # type: ignore[union-attr]
+    words = labels()
+    columns = words.columns
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for s in rows:
         criteria = ", ".join(
-            _label("criteria", c.value) for c in Criterion if c in expected_criteria(s)
+            words.criteria.get(c, c.value) for c in Criterion if c in expected_criteria(s)
         )
-        reliable = str(labels()["reliable" if s.item.reliable else "unreliable"])
         cells = [
             f"{_cell(s.title.fr)} (`{s.id}`)",
-            _label("kinds", s.kind.value),
-            _label("levels", s.level.value),
-            _label("difficulties", s.difficulty.value),
+            words.kinds.get(s.kind, s.kind.value),
+            words.levels.get(s.level, s.level.value),
+            words.difficulties.get(s.difficulty, s.difficulty.value),
             str(s.minutes),
-            reliable,
+            words.reliable if s.item.reliable else words.unreliable,
             competence_codes(s.competences),
             criteria,
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", str(labels()["legend"]), "", *competence_legend(catalogue)]
+    lines += ["", words.legend, "", *competence_legend(catalogue)]
     return "\n".join(lines)
 
 

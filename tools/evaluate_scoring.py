@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from actions.scoring import CRITERIA, detect_batch, detect_criteria
+from scenarios.schema import Criterion
+from vigie.data_files import DataModel, load_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "dev.yml"
 RATE_SAMPLE = 1000
@@ -77,10 +77,21 @@ class Report:
         return self.empty_both / self.empty_gold if self.empty_gold else 1.0
 
 
+class _Labelled(DataModel):
+    text: str
+    criteria: tuple[Criterion, ...] = ()
+
+
+class LabelledSet(DataModel):
+    """A labelled set: `answers:`, a list of `{text, criteria}`."""
+
+    answers: list[_Labelled]
+
+
 def load_answers(path: Path) -> list[Answer]:
     """Read a labelled set (`answers:` list of `{text, criteria}`)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Answer(str(a["text"]), frozenset(a.get("criteria") or ())) for a in raw["answers"]]
+    labelled = load_yaml(path, LabelledSet).answers
+    return [Answer(a.text, frozenset(c.value for c in a.criteria)) for a in labelled]
 
 
 def evaluate(answers: Sequence[Answer]) -> Report:
