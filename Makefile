@@ -66,7 +66,7 @@ eval-scoring: $(VENV)/.stamp ## criteria detection figures on tests/scoring/dev.
 	$(PY) -m tools.evaluate_scoring tests/scoring/dev.yml
 
 eval-nlu: $(MODEL) ## NLU on tests/nlu/dev.yml: accuracy, macro-F1, per intent, distress, fallback
-	PYTHONWARNINGS=ignore $(RASA_ENV) $(RASA_VENV)/bin/python tests/nlu/evaluate.py \
+	PYTHONWARNINGS=ignore $(RASA_ENV) $(RASA_VENV)/bin/python tools/evaluate_nlu.py \
 	  --model $(MODEL) --nlu tests/nlu/dev.yml --sweep
 
 .PHONY: bench-nlu
@@ -75,7 +75,7 @@ bench-nlu: $(MODEL) $(VENV)/.stamp ## NLU cost: forced full training time, serve
 
 .PHONY: images
 images: $(VENV)/.stamp system-deps ## redraw the scenario item images (scenarios/images/) from the catalogue
-	$(PY) -m scenarios.render
+	$(PY) -m tools.cards.render
 
 bench-api: $(VENV)/.stamp system-deps ## summary latency, class of 30 in 1,000,000 events (SQLite, PostgreSQL)
 	$(PY) -m bench.summary_latency

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 PACKAGES=(postgresql chromium fonts-dejavu-core redis-server nginx fonts-noto-color-emoji)
-# fonts: scenarios/render.py; redis-server, nginx: make run-scaled, make bench, tests/scaled;
+# fonts: tools/cards/render.py; redis-server, nginx: make run-scaled, make bench, tests/scaled;
 # emoji font: the web chat's browser screenshots (docs/screenshots)
 
 missing=()

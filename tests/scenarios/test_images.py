@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from scenarios import drawing
-from scenarios.drawing import drawable, fonts_available, format_count, initials
-from scenarios.figures import nice_ticks
 from scenarios.loader import IMAGES_DIR, default_catalogue
-from scenarios.render import images_of, render_image
 from scenarios.schema import ItemImage
+from tools.cards import drawing
+from tools.cards.drawing import drawable, fonts_available, format_count, initials
+from tools.cards.figures import nice_ticks
+from tools.cards.render import images_of, render_image
 
 MAX_BYTES = 150 * 1024
 MIN_WIDTH = 600

@@ -23,6 +23,7 @@ from api.messages import ApiMessages
 from bot.messages import BotMessages, load_messages
 from scenarios.rules import AvoidNames, JudgingWords
 from scenarios.stats import StatsLabels
+from tools.cards.drawing import RenderLabels
 from tools.evaluate_scoring import LabelledSet
 from vigie.data_files import DataFileError, file_label, load_yaml
 
@@ -63,6 +64,7 @@ CASES: list[tuple[str, type[BaseModel], Edit, str]] = [
     ("api/educator_fr.yml", EducatorLabels, _drop("csv", "class"), "csv.class: Field required"),
     ("api/messages.yml", ApiMessages, _drop("unavailable", "text"), "unavailable.text: Field"),
     ("bot/messages.yml", BotMessages, _drop("commands", "aide"), "commands.aide: Field required"),
+    ("tools/cards/render_labels.yml", RenderLabels, _drop("number", "million"), "number.million:"),
     ("tests/scoring/dev.yml", LabelledSet, _set(["SORCE"], "answers", 0, "criteria"), "answers.0."),
 ]
 IDS = [f"{file}:{expected.split(':')[0]}" for file, _, _, expected in CASES]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from scenarios.drawing import (
+from tools.cards.drawing import (
     GREY,
     INK,
     LINE,
@@ -35,8 +35,7 @@ BAR: RGB = (47, 109, 181)
 
 def motifs(description: str) -> set[str]:
     """Scene elements whose keywords (render_labels.yml › scene) appear in the description."""
-    keywords = labels()["scene"]
-    assert isinstance(keywords, dict)
+    keywords = labels().scene
     lowered = description.lower()
     return {name for name, words in keywords.items() if any(word in lowered for word in words)}
 
@@ -343,8 +342,7 @@ def nice_ticks(low: float, high: float) -> list[float]:
 
 
 def format_number(value: float, decimals: int) -> str:
-    decimal = labels()["number"]["decimal"]  # type: ignore[index]
-    return f"{value:.{decimals}f}".replace(".", str(decimal))
+    return f"{value:.{decimals}f}".replace(".", labels().number.decimal)
 
 
 def _decimals(values: Sequence[float]) -> int:

@@ -1,6 +1,6 @@
 """NLU figures on a labelled set (`make eval-nlu`): runs in the RASA environment (.venv-rasa).
 
-    .venv-rasa/bin/python tests/nlu/evaluate.py --model models/vigie.tar.gz --nlu tests/nlu/dev.yml
+    .venv-rasa/bin/python tools/evaluate_nlu.py --model models/vigie.tar.gz --nlu tests/nlu/dev.yml
 
 Loads the trained model once with Rasa itself and parses every example through the whole
 pipeline (teen tokenizer, featurizers, DIET, FallbackClassifier, distress safety net), then
@@ -36,16 +36,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 FALLBACK = "nlu_fallback"
 DISTRESS = "distress"
 SWEEP = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8)
-# The engine's navigation intents (actions/engine.py NAVIGATION, copied: this script imports
-# nothing from the app). During an open question the engine obeys one of these only when its
-# NLU confidence reaches NAVIGATION_CONFIDENCE; otherwise the message is scored as an answer.
+# The engine's navigation intents (the keys of Engine.navigation in actions/engine.py, copied:
+# this script imports nothing from the app). During an open question the engine obeys one of
+# these only when its NLU confidence reaches NAVIGATION_CONFIDENCE; otherwise the message is
+# scored as an answer.
 NAVIGATION = frozenset(
     {"ask_hint", "repeat", "skip", "stop", "show_progress", "plain_language", "forget_me"}
 )

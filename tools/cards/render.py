@@ -10,11 +10,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from scenarios.cards import draw_chat, draw_news_site, draw_photo, draw_post
-from scenarios.drawing import Card, fonts_available, seed_for
-from scenarios.figures import draw_chart
 from scenarios.loader import IMAGES_DIR, Catalogue, load_catalogue
 from scenarios.schema import ItemImage, Scenario
+from tools.cards.cards import draw_chat, draw_news_site, draw_photo, draw_post
+from tools.cards.drawing import Card, fonts_available, seed_for
+from tools.cards.figures import draw_chart
 
 Template = Callable[[Card, dict[str, object], int], None]
 
@@ -71,7 +71,7 @@ def stale(catalogue: Catalogue, directory: Path = IMAGES_DIR) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scenarios.render", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.cards.render", description=__doc__)
     parser.add_argument("--check", action="store_true", help="only report stale images")
     parser.add_argument(
         "--fallback-font",

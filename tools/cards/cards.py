@@ -10,7 +10,7 @@ import re
 
 from PIL import ImageFont
 
-from scenarios.drawing import (
+from tools.cards.drawing import (
     GREY,
     INK,
     LINE,
@@ -38,7 +38,7 @@ from scenarios.drawing import (
     verified_badge,
     wrap,
 )
-from scenarios.figures import Box, described_photo, paint_scene, photo_height
+from tools.cards.figures import Box, described_photo, paint_scene, photo_height
 
 Data = dict[str, object]
 SOFT: RGB = (240, 242, 245)
@@ -88,15 +88,14 @@ def _post_header(card: Card, data: Data, left: int, right: int) -> None:
     y = top + 40
     if meta:
         y = card.paragraph(x, y, meta, right - x, size=22, fill=GREY)
-    post_labels = labels()["post"]
-    assert isinstance(post_labels, dict)
+    post_labels = labels().post
     if _text(data, "label"):
         y = card.paragraph(x, y, _text(data, "label"), right - x, style="bold", size=22, fill=GREY)
     if data.get("followers") is not None:
-        followers = str(post_labels["followers"]).format(n=format_count(data["followers"]))
+        followers = post_labels["followers"].format(n=format_count(data["followers"]))
         y = card.paragraph(x, y, followers, right - x, size=22, fill=GREY)
     if _text(data, "account_created"):
-        created = str(post_labels["account_created"]).format(value=_text(data, "account_created"))
+        created = post_labels["account_created"].format(value=_text(data, "account_created"))
         y = card.paragraph(x, y, created, right - x, size=22, fill=GREY)
     card.y = max(top + 72, y) + 16
 
@@ -263,7 +262,7 @@ def _ad(card: Card, box: Box, text: str, flashy: bool, rng: random.Random) -> No
 
 def _ads(card: Card, count: int, flashy: bool, rng: random.Random, first: int) -> None:
     """`count` ad boxes: flashy ones two by two, a sober one full width."""
-    texts = [str(text) for text in labels()["news_site"]["flashy_ads"]]  # type: ignore[index]
+    texts = labels().news_site.flashy_ads
     width = WIDTH - 2 * MARGIN
     per_row = 2 if flashy and count > 1 else 1
     column = (width - 16 * (per_row - 1)) // per_row

@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont
+
+from vigie.data_files import DataModel, load_yaml
 
 WIDTH = 720
 MARGIN = 32
@@ -56,19 +57,43 @@ _SKIN_TONES = range(0x1F3FB, 0x1F400)
 _NOTDEF_PROBE = "\U0010fffd"
 
 
+class NumberWords(DataModel):
+    decimal: str
+    thousand: str
+    million: str
+
+
+class NewsSiteWords(DataModel):
+    ad: str
+    sober_ad: str
+    flashy_ads: list[str]
+    button: str
+    photo: str
+
+
+class RenderLabels(DataModel):
+    """render_labels.yml: the words drawn on the cards, by template."""
+
+    number: NumberWords
+    emoji: dict[str, str]
+    post: dict[str, str]
+    news_site: NewsSiteWords
+    chat: dict[str, str]
+    graph: dict[str, str]
+    photo: dict[str, str]
+    scene: dict[str, list[str]]
+
+
 @cache
-def labels() -> dict[str, object]:
+def labels() -> RenderLabels:
     """The words drawn on images (render_labels.yml)."""
-    with LABELS_FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    assert isinstance(data, dict)
-    return data
+    return load_yaml(LABELS_FILE, RenderLabels)
 
 
 def label(section: str, key: str) -> str:
-    part = labels()[section]
-    assert isinstance(part, dict)
-    return str(part[key])
+    """One word of a template's section: `label("post", "views")`."""
+    part = getattr(labels(), section)
+    return part[key] if isinstance(part, dict) else getattr(part, key)
 
 
 def fonts_available() -> bool:
@@ -116,13 +141,12 @@ def _clusters(text: str) -> Iterable[str]:
 
 def drawable(text: str, style: Style = "regular") -> str:
     """The text with emoji the font lacks replaced (render_labels.yml) or dropped."""
-    substitutes = labels()["emoji"]
-    assert isinstance(substitutes, dict)
+    substitutes = labels().emoji
     out = []
     for cluster in _clusters(text):
         base = cluster[0]
         if base in substitutes:
-            out.append("".join(c for c in str(substitutes[base]) if _drawable(style, c)))
+            out.append("".join(c for c in substitutes[base] if _drawable(style, c)))
         elif "\u200d" not in cluster and _drawable(style, base):
             out.append(base)
     return re.sub(r"[ \t]{2,}", " ", "".join(out)).strip(" ")
@@ -156,10 +180,9 @@ def format_count(value: object) -> str:
         number = float(str(value))
     except ValueError:
         return str(value)
-    units = labels()["number"]
-    assert isinstance(units, dict)
-    decimal = str(units["decimal"])
-    for size, unit in ((1_000_000, units["million"]), (1_000, units["thousand"])):
+    units = labels().number
+    decimal = units.decimal
+    for size, unit in ((1_000_000, units.million), (1_000, units.thousand)):
         if number >= size:
             scaled = number / size
             text = f"{scaled:.1f}" if scaled < 10 else f"{scaled:.0f}"
