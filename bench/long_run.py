@@ -52,7 +52,7 @@ from bench.side_by_side import (
     machine,
     write_doc,
 )
-from vigie.services import free_port
+from ops.services import free_port
 
 BEGIN, END = "<!-- BEGIN bench.long_run -->", "<!-- END bench.long_run -->"
 LONG_SEED = SEED + 15
@@ -221,20 +221,22 @@ def floor_running() -> Iterator[FloorTarget]:
 def vigie_command(ports: list[int]) -> list[str]:
     """`vigie run` (what `make run` starts) on these rasa, actions and api ports."""
     return [
-        str(APP_PYTHON), "-m", "vigie.cli", "run", "--rasa-port", str(ports[0]),
+        str(APP_PYTHON), "-m", "ops.cli", "run", "--rasa-port", str(ports[0]),
         "--actions-port", str(ports[1]), "--api-port", str(ports[2]),
         "--models", str(MODEL.parent),
     ]  # fmt: skip
 
 
 @contextlib.contextmanager
-def vigie_running(name: str = "vigie-long-run") -> Iterator[VigieTarget]:
-    """Vigie's own stack (`vigie run`) on free ports with a throw-away state directory."""
+def vigie_running(
+    name: str = "vigie-long-run", extra_env: dict[str, str] | None = None
+) -> Iterator[VigieTarget]:
+    """Vigie's own stack (`vigie run`) on free ports with a throw-away state directory;
+    `extra_env` sets more of its settings (an experiment: `--env VIGIE_X=…`)."""
     with tempfile.TemporaryDirectory(prefix="vigie-long-") as work:
         var_dir, ports = Path(work) / "var", [free_port() for _ in range(3)]
-        stack = Started(
-            name, vigie_command(ports), clean_env(VIGIE_VAR_DIR=str(var_dir), **VIGIE_BENCH_ENV)
-        )
+        env = clean_env(VIGIE_VAR_DIR=str(var_dir), **VIGIE_BENCH_ENV, **(extra_env or {}))
+        stack = Started(name, vigie_command(ports), env)
         try:
             stack.wait_line(r"Vigie is ready\.", 300)
             url = f"http://127.0.0.1:{ports[2]}"
@@ -506,7 +508,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("floor", "vigie"), help="one system only (printed, never written)"
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="VIGIE_X=VALUE",
+        help="a setting for Vigie's stack (an experiment; printed, never written)",
+    )
     args = parser.parse_args(argv)
+    extra_env = dict(item.split("=", 1) for item in args.env)
     if not MODEL.exists():
         print(f"bench: {MODEL} is missing: run `make model` first", file=sys.stderr)
         return 2
@@ -518,12 +528,12 @@ def main(argv: list[str] | None = None) -> int:
         with floor_running() as floor:
             report["floor"] = measure(floor, sizes)
     if args.only != "floor":
-        with vigie_running() as vigie:
+        with vigie_running(extra_env=extra_env) as vigie:
             report["vigie"] = measure(vigie, sizes)
     report["elapsed_s"] = time.perf_counter() - start
     LOGS.mkdir(parents=True, exist_ok=True)
     (LOGS / "long_run.json").write_text(json.dumps(as_json(report), indent=2))
-    if args.only:
+    if args.only or extra_env:
         return 0
     command = "make bench" + (" (bench.long_run --quick)" if args.quick else "")
     block = render(report, command)
