@@ -3,7 +3,7 @@
 One run measures, in order: the scoring batch rate; the floor (starter bot trained once into
 var/bench-cache, SQL tracker on SQLite, in-memory lock, REST webhook); Vigie started by its own
 launcher (`vigie run`: time to ready, then /chat playing scenarios); the scaled layout
-(`python -m vigie.scaled`: 2 Rasa + 2 action servers + 2 API behind nginx, PostgreSQL, Redis).
+(`vigie run-scaled`: 2 Rasa + 2 action servers + 2 API behind nginx, PostgreSQL, Redis).
 Each load level is N closed-loop learners (bench/load.py) bounded in time and count, on
 127.0.0.1 only. Prints the table and writes it into docs/benchmarks.md between markers.
 """
@@ -31,7 +31,7 @@ import httpx
 
 from bench.load import FloorLearner, Result, VigieLearner, run_load, vigie_plans
 from bench.procs import RssSampler, cmdline, tree, tree_cpu_seconds
-from vigie.services import free_port
+from ops.services import free_port
 from vigie.settings import PROJECT_ROOT
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
@@ -336,8 +336,8 @@ VIGIE_PROCESSES = {
     "rasa run": "rasa",
     "rasa_sdk": "actions",
     "actions.server": "actions",
-    "vigie.cli api": "api",
-    "vigie.cli purge": "purge",
+    "ops.cli api": "api",
+    "ops.cli purge": "purge",
 }
 
 
@@ -347,7 +347,7 @@ def bench_vigie(durations: Durations) -> dict:
         stack = Started(
             "vigie-run",
             [
-                str(APP_PYTHON), "-m", "vigie.cli", "run",
+                str(APP_PYTHON), "-m", "ops.cli", "run",
                 "--rasa-port", str(ports["rasa"]), "--actions-port", str(ports["actions"]),
                 "--api-port", str(ports["api"]), "--models", str(MODEL.parent),
             ],
@@ -385,7 +385,7 @@ def _vigie_load(url: str, root: int, levels: dict[int, float], durations: Durati
 def bench_scaled(durations: Durations) -> dict:
     stack = Started(
         "vigie-scaled",
-        [str(APP_PYTHON), "-m", "vigie.scaled", "run", "--free-ports"],
+        [str(APP_PYTHON), "-m", "ops.cli", "run-scaled", "--free-ports"],
         clean_env(),
     )
     try:
@@ -485,7 +485,7 @@ def other_figures(report: dict) -> str:
     ]
     if "scaled" in report:
         lines.append(
-            f"| scaled: `python -m vigie.scaled` (make run-scaled) → ready "
+            f"| scaled: `vigie run-scaled` (make run-scaled) → ready "
             f"| {report['scaled']['ready_s']} s |"
         )
     vigie_train = (

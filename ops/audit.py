@@ -1,14 +1,14 @@
-"""`make audit`: pip-audit of both environments (.venv and .venv-rasa), one table each, and a
-check that every known vulnerability found has its line in docs/reliability.md (what the network
-can reach of it). Against PyPI's vulnerability data by default, or, with `--advisory-db DIR`,
-against a local copy of PyPA's advisory database served on 127.0.0.1 in OSV's query format.
+"""`vigie audit` (`make audit`): pip-audit of both environments (.venv and .venv-rasa), one table
+each, and a check that every known vulnerability found has its line in docs/reliability.md (what
+the network can reach of it). Against PyPI's vulnerability data by default, or, with
+`--advisory-db DIR`, against a local copy of PyPA's advisory database served on 127.0.0.1 in
+OSV's query format.
 
 Never installs, upgrades or removes a package: it reads and reports.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -181,20 +181,13 @@ def undocumented(vulnerable: list[dict[str, Any]], register: str) -> list[str]:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vigie.audit", description=__doc__)
-    parser.add_argument(
-        "--advisory-db",
-        type=Path,
-        help="a copy of PyPA's advisory database (the folder holding vulns/) to audit against, "
-        "served on 127.0.0.1, when PyPI's vulnerability data cannot be reached",
-    )
-    args = parser.parse_args(argv)
+def run(advisory_db: Path | None = None) -> int:
+    """Audit both environments, print a table each; 0 only when every finding is assessed."""
     register = REGISTER.read_text(encoding="utf-8")
     missing: list[str] = []
     unreachable = False
-    with osv_endpoint(args.advisory_db) if args.advisory_db else nullcontext() as osv_url:
-        source = f"PyPA advisory database in {args.advisory_db}" if osv_url else "PyPI"
+    with osv_endpoint(advisory_db) if advisory_db else nullcontext() as osv_url:
+        source = f"PyPA advisory database in {advisory_db}" if osv_url else "PyPI"
         for label, python in ENVIRONMENTS.items():
             vulnerable, audited, skipped = audit(python, osv_url)
             count = sum(len(d["vulns"]) for d in vulnerable)
@@ -221,7 +214,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"\nEvery vulnerability found is assessed in {REGISTER.relative_to(PROJECT_ROOT)}.")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

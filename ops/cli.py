@@ -1,17 +1,19 @@
 """The `vigie` operator command: serve the API, run the stack, manage scenarios and data.
 
-The only core module that reaches into the apps; it imports them lazily, per subcommand.
+It imports the apps lazily, per subcommand: `vigie --help` starts none of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ops import launcher, scaled
 from vigie.settings import PROJECT_ROOT, VigieSettings, startup_settings
 
 if TYPE_CHECKING:
@@ -60,30 +62,53 @@ def cmd_bot(_args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Start Rasa, the action server, the API (and the Telegram bridge when configured)."""
-    from vigie.launcher import Ports, run
-
-    ports = Ports(rasa=args.rasa_port, actions=args.actions_port, api=args.api_port)
-    return run(startup_settings(VigieSettings, "vigie run"), ports, Path(args.models))
+    ports = launcher.Ports(rasa=args.rasa_port, actions=args.actions_port, api=args.api_port)
+    return launcher.run(startup_settings(VigieSettings, "vigie run"), ports, Path(args.models))
 
 
 def cmd_wait_ready(args: argparse.Namespace) -> int:
     """Wait for every health check, print the URLs, then stay up until stopped."""
-    from vigie.launcher import Ports, health_urls
     from vigie.readiness import wait_until_ready
 
-    ports = Ports(rasa=args.rasa_port, actions=args.actions_port, api=args.api_port)
-    missing = wait_until_ready(health_urls(ports), timeout=args.timeout)
+    ports = launcher.Ports(rasa=args.rasa_port, actions=args.actions_port, api=args.api_port)
+    urls: dict[str, str] = json.loads(args.urls) if args.urls else launcher.health_urls(ports)
+    missing = wait_until_ready(urls, timeout=args.timeout)
     if missing:
         print(f"Not ready after {args.timeout:.0f} s: {', '.join(missing)}", flush=True)
         return 1
+    title = f"Vigie (scaled: {len(urls)} processes behind nginx)" if args.urls else "Vigie"
     base = f"http://127.0.0.1:{ports.api}"
     print(
-        f"Vigie is ready.\n  Web chat:  {base}/\n  Dashboard: {base}/dashboard\n"
+        f"{title} is ready.\n  Web chat:  {base}/\n  Dashboard: {base}/dashboard\n"
         "Press Ctrl-C to stop.",
         flush=True,
     )
     signal.pause()
     return 0
+
+
+def _scaled_ports(args: argparse.Namespace) -> launcher.ScaledPorts:
+    if args.free_ports:
+        return scaled.free_scaled_ports()
+    return launcher.ScaledPorts(front=args.front_port)
+
+
+def cmd_run_scaled(args: argparse.Namespace) -> int:
+    """Start PostgreSQL, Redis, nginx, then the replicas under honcho; Ctrl-C stops all."""
+    return scaled.run(_scaled_ports(args), Path(args.model), keep=args.keep)
+
+
+def cmd_scaled_services(args: argparse.Namespace) -> int:
+    """Only PostgreSQL, Redis and nginx, printing the replicas' environment; Ctrl-C stops them."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return scaled.services(_scaled_ports(args), keep=args.keep)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Known vulnerabilities of both environments, each to be assessed in docs/reliability.md."""
+    from ops.audit import run
+
+    return run(args.advisory_db)
 
 
 def cmd_create_educator(args: argparse.Namespace) -> int:
@@ -286,7 +311,32 @@ def build_parser() -> argparse.ArgumentParser:
     ready = commands.add_parser("wait-ready", help="wait until every process answers")
     with_ports(ready)
     ready.add_argument("--timeout", type=float, default=300.0)
+    ready.add_argument(
+        "--urls",
+        help="(run-scaled) the health checks to wait for, as JSON {name: url}, instead of the "
+        "ports'; the URLs printed are still --api-port's",
+    )
     ready.set_defaults(handler=cmd_wait_ready)
+
+    layout = argparse.ArgumentParser(add_help=False)  # what run-scaled and scaled-services share
+    layout.add_argument("--front-port", type=int, default=launcher.ScaledPorts().front)
+    layout.add_argument(
+        "--free-ports", action="store_true", help="pick free loopback ports for every listener"
+    )
+    layout.add_argument("--keep", action="store_true", help="keep the data dir on exit")
+    run_scaled = commands.add_parser(
+        "run-scaled",
+        parents=[layout],
+        help="2 Rasa, 2 action servers, 2 API behind nginx on PostgreSQL + Redis (throw-away)",
+    )
+    run_scaled.add_argument("--model", default=str(PROJECT_ROOT / "models" / "vigie.tar.gz"))
+    run_scaled.set_defaults(handler=cmd_run_scaled)
+    services = commands.add_parser(
+        "scaled-services",
+        parents=[layout],
+        help="only the scaled layout's PostgreSQL, Redis and nginx; print the replicas' env",
+    )
+    services.set_defaults(handler=cmd_scaled_services)
 
     educator = commands.add_parser(
         "create-educator", help="create an educator account for the dashboard"
@@ -332,6 +382,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--every", type=int, default=0, help="repeat every N seconds")
     purge.set_defaults(handler=cmd_purge)
+
+    audit_deps = commands.add_parser(
+        "audit",
+        help="pip-audit of .venv and .venv-rasa; each finding must be assessed in "
+        "docs/reliability.md",
+    )
+    audit_deps.add_argument(
+        "--advisory-db",
+        type=Path,
+        help="a copy of PyPA's advisory database (the folder holding vulns/) to audit against, "
+        "served on 127.0.0.1, when PyPI's vulnerability data cannot be reached",
+    )
+    audit_deps.set_defaults(handler=cmd_audit)
     return parser
 
 

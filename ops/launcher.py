@@ -103,7 +103,7 @@ def api_spec(ports: Ports) -> ProcessSpec:
         args=[
             str(APP_PYTHON),
             "-m",
-            "vigie.cli",
+            "ops.cli",
             "api",
             "--host",
             "127.0.0.1",
@@ -114,14 +114,14 @@ def api_spec(ports: Ports) -> ProcessSpec:
 
 
 def bot_spec() -> ProcessSpec:
-    return ProcessSpec(name="bot", args=[str(APP_PYTHON), "-m", "vigie.cli", "bot"])
+    return ProcessSpec(name="bot", args=[str(APP_PYTHON), "-m", "ops.cli", "bot"])
 
 
 def purge_spec(every_seconds: int = 3600) -> ProcessSpec:
     """Retention runs on a schedule: hourly deletion of what has outlived its period."""
     return ProcessSpec(
         name="purge",
-        args=[str(APP_PYTHON), "-m", "vigie.cli", "purge", "--every", str(every_seconds)],
+        args=[str(APP_PYTHON), "-m", "ops.cli", "purge", "--every", str(every_seconds)],
     )
 
 
@@ -172,7 +172,7 @@ def run(settings: VigieSettings, ports: Ports, model_dir: Path) -> int:
             [
                 str(APP_PYTHON),
                 "-m",
-                "vigie.cli",
+                "ops.cli",
                 "wait-ready",
                 "--api-port",
                 str(ports.api),

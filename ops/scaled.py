@@ -1,5 +1,6 @@
-"""`make run-scaled`: two Rasa replicas, two action servers, two API processes behind nginx,
-sharing a PostgreSQL tracker store and progress database and a Redis lock store.
+"""`vigie run-scaled` (`make run-scaled`): two Rasa replicas, two action servers, two API
+processes behind nginx, sharing a PostgreSQL tracker store and progress database and a Redis lock
+store; `vigie scaled-services`: the services alone.
 
 Everything listens on 127.0.0.1 and lives in one throw-away directory, deleted on exit.
 PostgreSQL, Redis and nginx are Debian's (`make system-deps`); the Vigie processes run under
@@ -9,7 +10,6 @@ services. Imports no app: the one-off migration runs as a described subprocess.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import signal
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vigie.launcher import (
+from ops.launcher import (
     APP_PYTHON,
     PROGRESS_DATABASE,
     TRACKER_DATABASE,
@@ -31,8 +31,8 @@ from vigie.launcher import (
     scaled_health_urls,
     scaled_specs,
 )
+from ops.services import Nginx, Postgres, Redis, free_port, render_nginx
 from vigie.secrets import SECRET_NAMES
-from vigie.services import Nginx, Postgres, Redis, free_port, render_nginx
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
 MIGRATE = "import sys; from api.migrate import upgrade; upgrade(sys.argv[1])"
@@ -151,8 +151,8 @@ def run(ports: ScaledPorts, model_dir: Path, keep: bool = False) -> int:
                 spec.name, _shell(spec.args), env=base_env | spec.env, cwd=str(PROJECT_ROOT)
             )
         ready = [
-            str(APP_PYTHON), "-m", "vigie.scaled", "wait-ready",
-            "--urls", json.dumps(scaled_health_urls(ports)), "--front", str(ports.front),
+            str(APP_PYTHON), "-m", "ops.cli", "wait-ready",
+            "--urls", json.dumps(scaled_health_urls(ports)), "--api-port", str(ports.front),
         ]  # fmt: skip
         manager.add_process("ready", _shell(ready), env=base_env, cwd=str(PROJECT_ROOT))
         manager.loop()
@@ -188,56 +188,3 @@ def _base_env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
-
-
-def _wait_ready(urls: dict[str, str], front: int, timeout: float) -> int:
-    from vigie.readiness import wait_until_ready
-
-    missing = wait_until_ready(urls, timeout=timeout)
-    if missing:
-        print(f"Not ready after {timeout:.0f} s: {', '.join(missing)}", flush=True)
-        return 1
-    base = f"http://127.0.0.1:{front}"
-    print(
-        f"Vigie (scaled: {len(urls)} processes behind nginx) is ready.\n"
-        f"  Web chat:  {base}/\n  Dashboard: {base}/dashboard\nPress Ctrl-C to stop.",
-        flush=True,
-    )
-    signal.pause()
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vigie.scaled", description=__doc__)
-    commands = parser.add_subparsers(dest="command")
-    layout = argparse.ArgumentParser(add_help=False)  # what `run` and `services` share
-    layout.add_argument("--front-port", type=int, default=ScaledPorts().front)
-    layout.add_argument(
-        "--free-ports", action="store_true", help="pick free loopback ports for every listener"
-    )
-    layout.add_argument("--keep", action="store_true", help="keep the data dir on exit")
-    run_parser = commands.add_parser(
-        "run", parents=[layout], help="start the scaled layout (default)"
-    )
-    run_parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "vigie.tar.gz"))
-    commands.add_parser(
-        "services", parents=[layout], help="only PostgreSQL, Redis, nginx; print the env"
-    )
-    ready = commands.add_parser("wait-ready", help="(internal) wait for every health check")
-    ready.add_argument("--urls", required=True)
-    ready.add_argument("--front", type=int, required=True)
-    ready.add_argument("--timeout", type=float, default=300.0)
-    args = parser.parse_args(argv)
-    if args.command == "wait-ready":
-        return _wait_ready(json.loads(args.urls), args.front, args.timeout)
-    if args.command is None:
-        args = run_parser.parse_args([])
-    ports = free_scaled_ports() if args.free_ports else ScaledPorts(front=args.front_port)
-    if args.command == "services":
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        return services(ports, keep=args.keep)
-    return run(ports, Path(args.model), keep=args.keep)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,4 +6,4 @@
 # Needs Debian's postgresql, redis-server and nginx (scripts/system-deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec .venv/bin/python -m vigie.scaled services "$@"
+exec .venv/bin/vigie scaled-services "$@"

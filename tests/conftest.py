@@ -17,7 +17,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from vigie.launcher import Ports, actions_spec, api_spec, health_urls, rasa_spec, shared_env
+from ops.launcher import Ports, actions_spec, api_spec, health_urls, rasa_spec, shared_env
+from tests.support import examples
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
 MODEL = PROJECT_ROOT / "models" / "vigie.tar.gz"
@@ -122,9 +123,11 @@ def make_stack(var_dir: Path) -> Stack:
     ports = Ports(rasa=free_port(), actions=free_port(), api=free_port())
     settings = VigieSettings(var_dir=var_dir)
     settings.secret("pepper")
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith("VIGIE_")
-    } | shared_env(settings, ports) | SCRIPTED_LEARNER_LIMITS
+    env = (
+        {key: value for key, value in os.environ.items() if not key.startswith("VIGIE_")}
+        | shared_env(settings, ports)
+        | SCRIPTED_LEARNER_LIMITS
+    )
     env.pop("DATABASE_URL", None)
     return Stack(ports=ports, var_dir=var_dir, env=env, processes={})
 
@@ -173,3 +176,22 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+# ----- markers that follow from the fixtures a test uses (pyproject.toml lists every marker) ---
+MARKERS_OF_FIXTURES = {
+    "stack": "rasa",  # the real Rasa server, with the trained model
+    "scaled": "rasa",  # two Rasa replicas
+    "bot_api": "telegram",  # the bridge polling the fake Bot API over real HTTP
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the Rasa stack is a `rasa` test, one that runs the bridge against the
+    fake Bot API a `telegram` test, wherever it lives: `make test-fast` leaves both out."""
+    for item in items:
+        for name in set(getattr(item, "fixturenames", ())) & MARKERS_OF_FIXTURES.keys():
+            item.add_marker(MARKERS_OF_FIXTURES[name])
+
+
+examples.load_profile()  # VIGIE_HYPOTHESIS_PROFILE=fast in `make test-fast`

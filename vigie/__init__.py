@@ -1,4 +1,4 @@
-"""Vigie's small shared core: typed settings, secrets, pseudonymisation and the CLI.
+"""Vigie's small shared core: typed settings, secrets, pseudonyms, protocol, Rasa relay, scrubber.
 
-Core modules import none of the apps (api, actions, bot); only `vigie.cli` reaches into them.
+A leaf: it imports none of the apps (api, actions, bot, scenarios) nor ops/, which starts them.
 """

@@ -27,9 +27,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from ops.launcher import APP_PYTHON, Ports, api_spec
 from tests.conftest import ARTIFACTS, Process, Stack, free_port
 from tests.telegram.stub_rasa import StubRasa
-from vigie.launcher import APP_PYTHON, Ports, api_spec
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
 SHOTS = ARTIFACTS / "browser"

@@ -255,7 +255,7 @@ def test_create_educator_command(
     settings: ApiSettings, monkeypatch, capsys, make_educator: Callable[[str], Educator]
 ) -> None:
     from api.settings import get_settings
-    from vigie.cli import main
+    from ops.cli import main
 
     monkeypatch.setenv("DATABASE_URL", settings.effective_database_url)
     monkeypatch.setenv("VIGIE_VAR_DIR", str(settings.var_dir))
@@ -287,7 +287,7 @@ def test_delete_educator_command_removes_the_account_and_its_classes(
 ) -> None:  # fmt: skip
     from api.models import Classroom, Learner
     from api.settings import get_settings
-    from vigie.cli import main
+    from ops.cli import main
 
     code = client.post("/api/v1/classes", json={"name": "4e A"}, headers=alice_auth).json()["code"]
     assert client.post("/chat/session", json={"class_code": code}).status_code == 201

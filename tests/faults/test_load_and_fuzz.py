@@ -12,9 +12,9 @@ import pytest
 
 from bench.fuzz import run_fuzz
 from bench.load import report, run_load, scoring_learners, tally
+from ops.launcher import health_urls
 from tests.conftest import Stack
 from tests.faults.helpers import Learner, chat, scenario
-from vigie.launcher import health_urls
 
 pytestmark = pytest.mark.integration
 

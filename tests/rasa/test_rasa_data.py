@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 
-from vigie.launcher import RASA_BIN
+import pytest
+
+from ops.launcher import RASA_BIN
 from vigie.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.rasa
 
 RASA_FILES = ["--data", "nlu", "--domain", "domain.yml", "--config", "config.yml"]
 

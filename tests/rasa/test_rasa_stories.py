@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from vigie.launcher import RASA_BIN
+from ops.launcher import RASA_BIN
 from vigie.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.rasa
 
 MODEL = PROJECT_ROOT / "models" / "vigie.tar.gz"
 STORIES = PROJECT_ROOT / "tests" / "stories"

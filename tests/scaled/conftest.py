@@ -2,7 +2,7 @@
 two action servers and two API processes — real processes on free loopback ports.
 
 Each replica is its own process so that a test can kill one; the specs are the launcher's
-(`vigie.launcher.scaled_specs`), exactly what `make run-scaled` runs under honcho.
+(`ops.launcher.scaled_specs`), exactly what `make run-scaled` runs under honcho.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from vigie.launcher import (
+from ops.launcher import (
     PROGRESS_DATABASE,
     ProcessSpec,
     ScaledPorts,
     scaled_health_urls,
     scaled_specs,
 )
-from vigie.scaled import ScaledInfra, free_scaled_ports
+from ops.scaled import ScaledInfra, free_scaled_ports
 from vigie.settings import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "vigie.tar.gz"

@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from api.chat_sessions import SessionSigner
+from ops.launcher import TRACKER_DATABASE
 from scenarios.loader import default_catalogue
 from tests.play import choose, right_answers, scores
 from tests.scaled.conftest import ScaledStack
 from tests.scaled.helpers import new_learner, rest, wait_for
-from vigie.launcher import TRACKER_DATABASE
 from vigie.rasa_rest import SENDER_HEADER
 
 pytestmark = [pytest.mark.integration, pytest.mark.scaled]

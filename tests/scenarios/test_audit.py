@@ -31,7 +31,7 @@ def figure(section: audit.Section, label: str) -> audit.Figure:
 
 def test_the_shipped_catalogue_and_quiz_are_within_every_limit() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "vigie.cli", "scenarios", "audit"],
+        [sys.executable, "-m", "ops.cli", "scenarios", "audit"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

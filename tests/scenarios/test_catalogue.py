@@ -16,7 +16,7 @@ from vigie.settings import PROJECT_ROOT
 
 def test_the_shipped_catalogue_validates_with_the_cli() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "vigie.cli", "scenarios", "validate"],
+        [sys.executable, "-m", "ops.cli", "scenarios", "validate"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ops.cli import main as vigie
 from scenarios.loader import default_catalogue
 from scenarios.readability import count, kandel_moles, sentences, syllables
 from scenarios.schema import Criterion, Kind, Level
@@ -22,7 +23,6 @@ from scenarios.stats import (
     report,
     screen,
 )
-from vigie.cli import main as vigie
 from vigie.settings import PROJECT_ROOT
 
 

@@ -25,8 +25,8 @@ from api.db import make_engine
 from api.main import create_app
 from api.migrate import upgrade
 from api.settings import ApiSettings
+from ops.launcher import Ports, api_spec
 from tests.conftest import ARTIFACTS, free_port
-from vigie.launcher import Ports, api_spec
 from vigie.settings import PROJECT_ROOT
 
 EMAIL = "securite@college.example"

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from vigie.audit import REGISTER, osv_endpoint, undocumented
+from ops.audit import REGISTER, osv_endpoint, undocumented
 
 ADVISORIES = {
     "PYSEC-2099-1": {

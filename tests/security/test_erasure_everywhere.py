@@ -111,7 +111,7 @@ def test_the_purge_warns_about_a_missing_tracker_and_forgets_old_erasures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from api.settings import get_settings
-    from vigie.cli import main
+    from ops.cli import main
 
     settings = make_settings(tmp_path / "var")
     engine = make_engine(settings.effective_database_url)

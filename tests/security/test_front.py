@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ops.services import Nginx, Redis, free_port, render_nginx
 from tests.security.conftest import LiveApi, start_api, stop_api
-from vigie.services import Nginx, Redis, free_port, render_nginx
 from vigie.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.scaled

@@ -68,9 +68,9 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "vigie.cli", "api", "--port", "9"],
+        [sys.executable, "-m", "ops.cli", "api", "--port", "9"],
         [sys.executable, "-m", "actions.server", "--port", "9"],
-        [sys.executable, "-m", "vigie.cli", "purge"],
+        [sys.executable, "-m", "ops.cli", "purge"],
     ],
     ids=["api", "action server", "purge"],
 )

@@ -31,7 +31,7 @@ def test_vigie_bot_polls_answers_and_stops_cleanly_on_sigterm(
 ) -> None:
     secret_id, secret_text = 55_501_234, "mon adresse est 3 rue des Lilas"
     process = subprocess.Popen(
-        [sys.executable, "-m", "vigie.cli", "bot"],
+        [sys.executable, "-m", "ops.cli", "bot"],
         cwd=PROJECT_ROOT,
         env=bot_env(tmp_path, bot_api, rasa),
         stdout=subprocess.PIPE,
@@ -59,7 +59,7 @@ def test_vigie_bot_polls_answers_and_stops_cleanly_on_sigterm(
 def test_vigie_bot_without_a_token_explains_and_fails(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "TELEGRAM_BOT_TOKEN"}
     result = subprocess.run(
-        [sys.executable, "-m", "vigie.cli", "bot"],
+        [sys.executable, "-m", "ops.cli", "bot"],
         cwd=PROJECT_ROOT,
         env=env | {"VIGIE_VAR_DIR": str(tmp_path)},
         capture_output=True,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from vigie.launcher import (
+from ops.launcher import (
     Ports,
     ScaledPorts,
     private_state,
