@@ -87,7 +87,7 @@ bench: setup system-deps ## floor vs Vigie at 1/10/50 learners + scaled mode, in
 	$(PY) -m bench.side_by_side
 
 run-scaled: setup model system-deps ## 2 Rasa, 2 actions, 2 API behind nginx on PostgreSQL + Redis (Ctrl-C stops all)
-	$(PY) -m vigie.scaled run
+	$(VENV)/bin/vigie run-scaled
 
 # ----- trust under load and bad input (docs/reliability.md) ------------------------------------
 .PHONY: load fuzz
@@ -103,7 +103,7 @@ fuzz: setup model ## 10,000 random messages through /chat: no 5xx, every reply w
 # ----- known vulnerabilities of both environments (docs/reliability.md § Known vulnerabilities)
 .PHONY: audit
 audit: $(VENV)/.stamp $(RASA_VENV)/.stamp ## pip-audit of .venv and .venv-rasa, a table each; each finding must be assessed in docs/reliability.md (ADVISORY_DB=dir: a copy of PyPA's advisory database, when PyPI's data is out of reach)
-	$(PY) -m vigie.audit $(if $(ADVISORY_DB),--advisory-db $(ADVISORY_DB))
+	$(VENV)/bin/vigie audit $(if $(ADVISORY_DB),--advisory-db $(ADVISORY_DB))
 
 clean: ## remove models and runtime state (keeps the environments)
 	rm -rf models var
