@@ -9,13 +9,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.messages import load_messages
 from scenarios.loader import default_catalogue
-from scenarios.schema import ChoiceStep, OpenStep, ShareStep, VerdictStep
+from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
 from tests.conftest import Stack
 from tests.telegram import fake_bot_api as tg
 from tests.telegram.conftest import RunningBridge, bot_settings
@@ -25,6 +27,15 @@ from vigie.pseudonym import learner_id
 pytestmark = pytest.mark.integration
 MESSAGES = load_messages()
 SHARE_TITLES = {"partager": "📤 Je partage", "attendre": "⏸️ J'attends", "signaler": "🚩 Je signale"}
+# The verdict buttons, in order: verdict id (and `unsure`) → title
+VERDICT_TITLES: dict[str, str] = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "actions" / "verdict_scale.yml").read_text("utf-8")
+)
+SCENARIO = "annonce_mairie_college"  # open, verdict, choice and share steps
+
+
+def scenario_of(scenario_id: str = SCENARIO) -> Scenario:
+    return default_catalogue().scenarios[scenario_id]
 
 
 class Learner:
@@ -56,10 +67,16 @@ class Learner:
         return menu
 
     def open_scenario(self, scenario_id: str) -> list[Call]:
-        title = default_catalogue().scenarios[scenario_id].title.fr
+        title = scenario_of(scenario_id).title.fr
         self.open_menu()
         assert title in titles(self.press("Collège"))
         return self.press(title)
+
+    def answer_open_step(self, scenario: Scenario) -> list[Call]:
+        """Every scenario asks « comment tu vérifierais ? » first: its model answer, typed."""
+        step = scenario.steps[0]
+        assert isinstance(step, OpenStep)
+        return self.say(step.model_answer.fr)
 
     def press(self, title_start: str, timeout: float = 90.0) -> list[Call]:
         """Press the button whose title starts with `title_start` on the latest keyboard."""
@@ -79,6 +96,13 @@ def texts(calls: list[Call]) -> str:
 
 def titles(calls: list[Call]) -> list[str]:
     return [button["text"] for call in calls for button in call.buttons]
+
+
+def shown_letter(calls: list[Call], step: ChoiceStep) -> str:
+    """The letter the right option is SHOWN at (options are shuffled per learner)."""
+    right = next(o.label.fr for o in step.options if o.correct)
+    (letter,) = [t[0] for t in titles(calls) if t[1:] == f") {right}"]
+    return letter.lower()
 
 
 def query(stack: Stack, sql: str, *args: Any) -> list[tuple]:
@@ -170,35 +194,42 @@ def test_start_with_a_class_code_joins_the_class(stack: Stack, learner: Learner)
 def test_a_whole_scenario_by_buttons_and_typed_answers_then_oubli(
     stack: Stack, learner: Learner
 ) -> None:
-    scenario = default_catalogue().scenarios["annonce_mairie_college"]
+    scenario = scenario_of()
     intro = learner.open_scenario(scenario.id)
-    assert scenario.item.author in texts(intro)
-    # the item's picture (served by the API on 127.0.0.1) is uploaded, its alt as the caption
+    # the item once: its picture (served by the API on 127.0.0.1) uploaded, its alt as caption
     assert scenario.item.image is not None
     (photo,) = [call for call in intro if call.method == "sendPhoto"]
+    assert scenario.item.author in photo.text
     assert scenario.item.image.alt in photo.params["caption"]
     assert next(iter(photo.files.values())).startswith(b"\x89PNG")
+    # then « comment tu vérifierais ? », before any verdict button or feedback
+    assert intro.index(photo) < len(intro) - 1
+    assert scenario.steps[0].prompt.fr in intro[-1].text
+    assert not titles(intro) and "➕" not in texts(intro)  # no button, no score yet
+    replies = intro
     typed_choice = False
     for step in scenario.steps:
         if isinstance(step, VerdictStep):
-            replies = learner.press("✅ Fiable" if scenario.item.reliable else "❌ Pas fiable")
+            assert titles(replies) == list(VERDICT_TITLES.values())  # the fact-checker's scale
+            replies = learner.press(VERDICT_TITLES[scenario.item.verdict])
             assert titles(replies)[:1] == ["1 · pas du tout"]
             replies = learner.press("4 ·")  # confidence by button (typed: tested below)
         elif isinstance(step, ChoiceStep):
-            right = next(o.id for o in step.options if o.correct)
+            letter = shown_letter(replies, step)
             if typed_choice:
-                replies = learner.press(f"{right.upper()})")
+                replies = learner.press(f"{letter.upper()})")
             else:
-                replies = learner.say(right)  # typed: "b"
+                replies = learner.say(letter)  # typed: "b", the letter shown
                 typed_choice = True
         elif isinstance(step, ShareStep):
             good = next(o.choice for o in step.options if o.good)
             replies = learner.press(SHARE_TITLES[good])
         else:
             assert isinstance(step, OpenStep)
-            replies = learner.say(step.model_answer.fr)
+            replies = learner.answer_open_step(scenario)
         assert "points" in texts(replies), (step.id, texts(replies))
     assert "🎉 Scénario terminé" in texts(replies)
+    assert scenario.debrief.fr in texts(replies)
 
     def scored() -> list[tuple]:
         return query(
@@ -227,9 +258,8 @@ def test_oubli_erases_the_learner_from_the_database(stack: Stack, learner: Learn
             (code, "5e A", datetime.now(UTC).isoformat()),
         )
     assert learner.say(f"/start {code}")[0].text == MESSAGES("class_joined")
-    learner.open_scenario("annonce_mairie_college")
-    learner.press("✅ Fiable")
-    learner.press("4 ·")
+    learner.open_scenario(SCENARIO)
+    learner.answer_open_step(scenario_of())
     sql = "SELECT COUNT(*) FROM progress_events WHERE learner_id = ?"
     scored = sql + " AND type = 'step_scored'"
     assert wait_for(lambda: query(stack, scored, learner.pseudonym)[0][0] > 0)
@@ -244,8 +274,10 @@ def test_oubli_erases_the_learner_from_the_database(stack: Stack, learner: Learn
 
 
 def test_a_typed_confidence_digit_is_understood(learner: Learner) -> None:
-    learner.open_scenario("annonce_mairie_college")
-    learner.press("✅ Fiable")
+    scenario = scenario_of()
+    learner.open_scenario(scenario.id)
+    learner.answer_open_step(scenario)
+    learner.press(VERDICT_TITLES[scenario.item.verdict])
     assert "points" in texts(learner.say("4"))
 
 
