@@ -55,8 +55,9 @@ test: setup model system-deps ## set up what is missing and run the whole test s
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m unittest discover -s tests/rasa_components -t .
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-fast: $(VENV)/.stamp ## unit tests only (no Rasa server)
-	$(PY) -m pytest -q -m "not integration and not browser and not postgres and not scaled"
+test-fast: $(VENV)/.stamp ## the quick loop, < 1 min: no Rasa, no browser, no server, no slow test; fewer Hypothesis examples
+	VIGIE_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q \
+	  -m "not integration and not browser and not postgres and not scaled and not rasa and not telegram and not slow"
 
 lint: $(VENV)/.stamp ## ruff
 	$(VENV)/bin/ruff check .
@@ -82,9 +83,10 @@ bench-api: $(VENV)/.stamp system-deps ## summary latency, class of 30 in 1,000,0
 
 # ----- speed and the scaled layout (docs/benchmarks.md, docs/deploy.md) ----------------------
 .PHONY: bench run-scaled
-bench: setup system-deps ## floor vs Vigie at 1/10/50 learners + scaled mode, into docs/benchmarks.md
+bench: setup system-deps ## floor vs Vigie at 1/10/50 learners + scaled mode, then a 400-turn conversation and a late class, into docs/benchmarks.md
 	@test -f $(MODEL) || $(MAKE) model
 	$(PY) -m bench.side_by_side
+	$(PY) -m bench.long_run
 
 run-scaled: setup model system-deps ## 2 Rasa, 2 actions, 2 API behind nginx on PostgreSQL + Redis (Ctrl-C stops all)
 	$(VENV)/bin/vigie run-scaled
