@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from scenarios.schema import Verdict
 from vigie.data_files import DataModel, load_yaml
 
 WORDS_FILE = Path(__file__).resolve().parent / "answer_words.yml"
 _NON_WORD = re.compile(r"[^a-z0-9%° ]+")
+Key = TypeVar("Key")
 
 
 class AnswerWords(DataModel):
@@ -30,8 +32,8 @@ class AnswerWords(DataModel):
 
 
 @cache
-def _words() -> dict[str, Any]:
-    return load_yaml(WORDS_FILE, AnswerWords).model_dump()
+def _words() -> AnswerWords:
+    return load_yaml(WORDS_FILE, AnswerWords)
 
 
 def fold(text: str) -> str:
@@ -42,7 +44,7 @@ def fold(text: str) -> str:
 
 
 def _tokens_without_fillers(text: str) -> list[str]:
-    fillers = {fold(word) for word in _words()["fillers"]}
+    fillers = {fold(word) for word in _words().fillers}
     return [token for token in fold(text).split() if token not in fillers]
 
 
@@ -61,20 +63,20 @@ def parse_choice(text: str, option_ids: list[str]) -> str | None:
     token = tokens[0]
     if token in option_ids:
         return token
-    for option_id, names in _words()["ordinals"].items():
-        if option_id in option_ids and token in {fold(str(name)) for name in names}:
+    for option_id, names in _words().ordinals.items():
+        if option_id in option_ids and token in {fold(name) for name in names}:
             return option_id
     return None
 
 
-def _best_match(text: str, table: dict[Any, list[str]]) -> Any | None:
+def _best_match(text: str, table: Mapping[Key, list[str]]) -> Key | None:
     """The key whose longest phrase occurs in the text (longest wins: "pas sûr" ≠ "sûr")."""
     folded = fold(text)
-    best: tuple[int, Any] | None = None
+    best: tuple[int, Key] | None = None
     for key, phrases in table.items():
         for phrase in phrases:
-            if _phrase_in(folded, str(phrase)) and (best is None or len(str(phrase)) > best[0]):
-                best = (len(str(phrase)), key)
+            if _phrase_in(folded, phrase) and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), key)
     return None if best is None else best[1]
 
 
@@ -83,24 +85,23 @@ def parse_confidence(text: str) -> int | None:
     tokens = _tokens_without_fillers(text)
     if len(tokens) == 1 and tokens[0] in {"1", "2", "3", "4"}:
         return int(tokens[0])
-    value = _best_match(text, _words()["confidence"])
-    return None if value is None else int(value)
+    return _best_match(text, _words().confidence)
 
 
-def parse_share(text: str) -> str | None:
+def parse_share(text: str) -> Literal["partager", "attendre", "signaler"] | None:
     """'partager', 'attendre' or 'signaler' from a typed answer."""
-    return _best_match(text, _words()["share"])
+    return _best_match(text, _words().share)
 
 
-def parse_verdict(text: str) -> str | None:
+def parse_verdict(text: str) -> Verdict | Literal["unsure"] | None:
     """A verdict of the scale ('vrai', 'trompeur', 'faux', 'inverifiable', 'satire') or 'unsure'
     from typed words (« c'est de la satire », « on peut pas savoir », « jsp »)."""
-    return _best_match(text, _words()["verdicts"])
+    return _best_match(text, _words().verdicts)
 
 
 def parse_menu(text: str) -> str | None:
     """'surprise', 'college', 'lycee', 'resume' or 'quiz' from a typed menu answer."""
-    return _best_match(text, _words()["menu"])
+    return _best_match(text, _words().menu)
 
 
 _words()  # fail fast: a malformed answer_words.yml stops the start, not a conversation

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from actions.phase import Phase
 from scenarios.measures import Judgement, Measures, measure
+from scenarios.schema import Verdict
 
 
 class VerdictRecord(BaseModel):
@@ -55,7 +56,7 @@ class State(BaseModel):
     scenario: str | None = None
     attempt: str | None = None
     step: int = 0
-    verdict: str | None = None
+    verdict: Verdict | None = None
     hints: int = 0
     points: int = 0
     max_points: int = 0
@@ -109,5 +110,7 @@ class Outcome:
     events: list[EventDraft] = field(default_factory=list)
     erase: bool = False
 
-    def say(self, response: str, buttons: list[dict[str, str]] | None = None, **variables: Any):
+    def say(
+        self, response: str, buttons: list[dict[str, str]] | None = None, **variables: Any
+    ) -> None:
         self.messages.append(Message(response=response, variables=variables, buttons=buttons or []))

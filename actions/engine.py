@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from scenarios.schema import (
     Scenario,
     ShareStep,
     Step,
+    Verdict,
     VerdictStep,
     is_reliable,
 )
@@ -71,8 +72,12 @@ class Reflexes(RootModel[dict[Criterion, Reflex]]):
 
 
 @cache
-def reflexes() -> dict[Criterion, Reflex]:
-    return load_yaml(REFLEXES_FILE, Reflexes).root
+def reflexes() -> dict[str, Reflex]:
+    """Criterion code → its reflex (codes, not `Criterion`s: found codes and badges are str)."""
+    return {
+        criterion.value: reflex
+        for criterion, reflex in load_yaml(REFLEXES_FILE, Reflexes).root.items()
+    }
 
 
 def _payload(intent: str, **entities: str) -> str:
@@ -108,7 +113,7 @@ def chosen_option(shown: list[Option], turn: Turn) -> Option | None:
     return None if letter is None else shown[LETTERS.index(letter)]
 
 
-def _labels(codes: list[str] | set[str]) -> str:
+def _labels(codes: Iterable[str]) -> str:
     return ", ".join(reflexes()[code].label for code in sorted(codes))
 
 
@@ -177,7 +182,7 @@ class Engine:
     def _event(self, out: Outcome, kind: str, suffix: str, **fields: Any) -> None:
         state = out.state
         scenario = self._scenario(state)
-        base = {"scenario": state.scenario}
+        base: dict[str, Any] = {"scenario": state.scenario}
         if scenario is not None:
             base["item_reliable"] = scenario.item.reliable
         out.events.append(
@@ -409,7 +414,7 @@ class Engine:
         out.state.fallbacks = 0
         self._score_verdict(out, out.state.verdict, confidence)
 
-    def _score_verdict(self, out: Outcome, verdict: str | None, confidence: int | None) -> None:
+    def _score_verdict(self, out: Outcome, verdict: Verdict | None, confidence: int | None) -> None:
         """`verdict` None is « je ne sais pas »: recorded as no judgement, never as wrong."""
         state = out.state
         scenario = self._scenario(state)
@@ -664,11 +669,7 @@ class Engine:
         if state.phase not in {Phase.STEP, Phase.CONFIDENCE} or step is None:
             self._menu(out)
             return
-        maximum = {
-            "verdict": points.VERDICT_MAX,
-            "choice": points.CHOICE_MAX,
-            "share": points.SHARE_MAX,
-        }.get(step.kind) or points.open_max(step.expected)  # type: ignore[union-attr]
+        maximum = points.step_max(step)
         if isinstance(step, OpenStep):
             state.missed = sorted(set(state.missed) | set(step.expected))
         out.say("utter_skipped")

@@ -110,7 +110,7 @@ class Outbox:
 
     def pending(self) -> int:
         with self._connect() as db:
-            return db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+            return int(db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
 
     def flush_once(self) -> int:
         """Send one batch of due events; returns how many left the outbox."""

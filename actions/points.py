@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from scenarios.schema import Criterion, Item, Verdict, is_reliable
+from scenarios.schema import Criterion, Item, OpenStep, Step, Verdict, is_reliable
 
 VERDICT_MAX = 4
 CHOICE_MAX = 3
@@ -64,6 +64,13 @@ def open_answer(found: set[str], expected: list[Criterion]) -> int:
     hits = len(found & set(expected))
     extras = len(found - set(expected))
     return min(open_max(expected), POINTS_PER_CRITERION * hits + min(extras, 1))
+
+
+def step_max(step: Step) -> int:
+    """The most a step can earn (what a skipped step still adds to the maximum)."""
+    if isinstance(step, OpenStep):
+        return open_max(step.expected)
+    return {"verdict": VERDICT_MAX, "choice": CHOICE_MAX, "share": SHARE_MAX}[step.kind]
 
 
 def after_hints(points: int, hints_used: int) -> int:

@@ -8,6 +8,7 @@ Pure like the engine: it names domain responses, never judges the learner during
 from __future__ import annotations
 
 import random
+from typing import TypedDict
 
 from actions.conversation import EventDraft, Outcome, QuizAnswer, QuizRecord, State, Turn
 from actions.phase import Phase
@@ -17,6 +18,16 @@ from scenarios.schema import Quiz, QuizItem, is_reliable
 
 PRE_POST_FORMS = ("a", "b")
 POST_TEST_AFTER_SCENARIOS = 3
+
+
+class QuizFigures(TypedDict):
+    """The variables of the quiz result responses (utter_quiz_done_pre / _post)."""
+
+    fake: str
+    reliable: str
+    discernment: str
+    unsure: int
+    count: int
 
 
 def percent(rate: float | None) -> str:
@@ -144,7 +155,7 @@ class QuizFlow:
         assert form is not None
         now = state.quiz.measures(form)
         state.quiz_form, state.quiz_index, state.phase = None, 0, Phase.IDLE
-        figures = {
+        figures: QuizFigures = {
             "fake": percent(now.fake_detection),
             "reliable": percent(now.reliable_detection),
             "discernment": percent(now.discernment),
@@ -158,7 +169,9 @@ class QuizFlow:
             self._say_change(out, before, now, figures)
         out.say("utter_menu")
 
-    def _say_change(self, out: Outcome, before: Measures, now: Measures, figures: dict) -> None:
+    def _say_change(
+        self, out: Outcome, before: Measures, now: Measures, figures: QuizFigures
+    ) -> None:
         """The post-test result, then whether the change is more than chance (never a
         « Bravo » for a change within chance or a drop)."""
         step = change(before, now)

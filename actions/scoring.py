@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -35,16 +36,6 @@ _BATCH_SIZE = 256
 
 # Polarity of a criterion pattern: how a negation around it changes what it shows.
 _COUNTS_IF = {"patterns": False, "when_negated": True, "always": None}
-# Scope labels and the `negation` keys of criteria.yml they come from.
-_SCOPE_KEYS = {
-    "cue": "cues",
-    "prefix_cue": "prefix_cues",
-    "verb_cue": "verb_cues",
-    "not_cue": "not_cues",
-    "boundary": "boundaries",
-    "complementiser": "complementisers",
-    "condition": "conditions",
-}
 _STRONG = "! "  # marks a pattern that overrides the matches it overlaps
 _OP = re.compile(r"^(.+?)(\?|\{\d*,\d*\})?$")
 
@@ -65,11 +56,27 @@ class _Negation(DataModel):
     resumptive: list[str]
     window: int
 
+    def scopes(self) -> dict[str, list[str]]:
+        """Scope label → the patterns that open (or close) that scope."""
+        return {
+            "cue": self.cues,
+            "prefix_cue": self.prefix_cues,
+            "verb_cue": self.verb_cues,
+            "not_cue": self.not_cues,
+            "boundary": self.boundaries,
+            "complementiser": self.complementisers,
+            "condition": self.conditions,
+        }
+
 
 class _CriterionPatterns(DataModel):
     patterns: tuple[str, ...] = ()
     when_negated: tuple[str, ...] = ()
     always: tuple[str, ...] = ()
+
+    def by_polarity(self) -> dict[str, tuple[str, ...]]:
+        """Polarity (a key of `_COUNTS_IF`) → its patterns."""
+        return {"patterns": self.patterns, "when_negated": self.when_negated, "always": self.always}
 
 
 class CriteriaFile(DataModel):
@@ -93,9 +100,15 @@ def _alternatives(body: str, classes: Mapping[str, list[str]]) -> list[str]:
     return [fold(w) for w in words]
 
 
+def _body_and_op(spec: str) -> tuple[str, str | None]:
+    """A token spec split into its body and its quantifier (`?`, `{1,3}`), if any."""
+    match = _OP.match(spec)
+    return (spec, None) if match is None else (match[1], match[2])
+
+
 def _token_spec(spec: str, classes: Mapping[str, list[str]]) -> dict[str, Any]:
     """One token of a data pattern as a spaCy Matcher token pattern."""
-    body, op = _OP.match(spec).groups()  # type: ignore[union-attr]
+    body, op = _body_and_op(spec)
     if body == "_":
         token: dict[str, Any] = {"IS_PUNCT": False}
     elif len(body) > 2 and body.startswith("/") and body.endswith("/"):
@@ -117,7 +130,7 @@ def _compile(pattern: str, classes: Mapping[str, list[str]]) -> list[dict[str, A
 
 
 def _add_patterns(
-    matcher: Matcher, key: str, patterns: list[str], classes: Mapping[str, list[str]]
+    matcher: Matcher, key: str, patterns: Sequence[str], classes: Mapping[str, list[str]]
 ) -> None:
     """Register patterns under `key`, and the overriding ones (`! …`) under `key !`."""
     for strong in (False, True):
@@ -127,8 +140,8 @@ def _add_patterns(
             matcher.add(label, [_compile(p, classes) for p in chosen])
 
 
-def _word_set(words: Any) -> frozenset[str]:
-    return frozenset(fold(str(w)) for w in words) if isinstance(words, list) else frozenset()
+def _word_set(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
 
 
 def _pattern_words(patterns: Iterable[str], classes: Mapping[str, list[str]]) -> set[str]:
@@ -136,7 +149,7 @@ def _pattern_words(patterns: Iterable[str], classes: Mapping[str, list[str]]) ->
     words: set[str] = set()
     for pattern in patterns:
         for spec in pattern.removeprefix(_STRONG).split():
-            body = _OP.match(spec).group(1)  # type: ignore[union-attr]
+            body, _op = _body_and_op(spec)
             if body != "_" and not body.startswith("/"):
                 words.update(_alternatives(body, classes))
     return words
@@ -188,7 +201,10 @@ class _Speller:
         self.stems: dict[str, list[str]] = {}
         for stem in sorted(w[:-1] for w in words if w.endswith("*") and len(w) > 6):
             self.stems.setdefault(stem[:2], []).append(stem)
-        self.lemma_table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        if not isinstance(lemmatizer, Lemmatizer):
+            raise TypeError(f"{_MODEL} has no spaCy Lemmatizer (its word list is needed)")
+        self.lemma_table = lemmatizer.lookups.get_table("lemma_lookup")
         lemmas = (v for value in self.lemma_table.values() for v in _as_list(value))
         self.known = frozenset(map(fold, lemmas)) | frozenset(map(fold, nlp.Defaults.stop_words))
         self.closest = functools.lru_cache(maxsize=20_000)(self._closest)
@@ -217,33 +233,28 @@ class _Speller:
 class _Scorer:
     """The spaCy pipeline, the compiled patterns and the word lists, loaded once."""
 
-    def __init__(self, nlp: Language, data: dict[str, Any]) -> None:
+    def __init__(self, nlp: Language, data: CriteriaFile) -> None:
         self.nlp = nlp
         self.spellings = {
-            fold(str(k)).strip(): " ".join(fold(str(v)).split())
-            for k, v in (data.get("spellings") or {}).items()
+            fold(k).strip(): " ".join(fold(v).split()) for k, v in data.spellings.items()
         }
-        classes = {k: [str(w) for w in v] for k, v in (data.get("classes") or {}).items()}
-        negation = data.get("negation") or {}
-        self.subjects = _word_set(negation.get("subjects"))
-        self.ne = _word_set(negation.get("ne"))
-        self.resumptive = _word_set(negation.get("resumptive"))
-        self.window = int(negation.get("window", 3))
+        classes = data.classes
+        negation = data.negation
+        self.subjects = _word_set(negation.subjects)
+        self.ne = _word_set(negation.ne)
+        self.resumptive = _word_set(negation.resumptive)
+        self.window = negation.window
         self.scope_matcher = Matcher(nlp.vocab)
-        for label, key in _SCOPE_KEYS.items():
-            patterns = [str(p) for p in negation.get(key) or ()]
+        for label, patterns in negation.scopes().items():
             if patterns:
                 self.scope_matcher.add(label, [_compile(p, classes) for p in patterns])
         self.matcher = Matcher(nlp.vocab)
-        _add_patterns(
-            self.matcher, "ignore", [_STRONG + str(p) for p in data.get("ignore") or ()], classes
-        )
+        _add_patterns(self.matcher, "ignore", [_STRONG + p for p in data.ignore], classes)
         all_patterns: list[str] = []
-        for code, spec in (data.get("criteria") or {}).items():
-            for polarity in _COUNTS_IF:
-                patterns = [str(p) for p in (spec or {}).get(polarity) or ()]
-                _add_patterns(self.matcher, f"{code} {polarity}", patterns, classes)
-                all_patterns.extend(patterns)
+        for code, spec in data.criteria.items():
+            for polarity, polarity_patterns in spec.by_polarity().items():
+                _add_patterns(self.matcher, f"{code.value} {polarity}", polarity_patterns, classes)
+                all_patterns.extend(polarity_patterns)
         self.speller = _Speller(_pattern_words(all_patterns, classes), nlp)
 
     # --- text normalisation -------------------------------------------------------
@@ -430,7 +441,7 @@ def _osa(a: str, b: str) -> int:
 def _scorer() -> _Scorer:
     nlp = spacy.load(_MODEL, exclude=["parser", "ner", "senter"])
     nlp.disable_pipe("lemmatizer")  # kept loaded for its word list, not run
-    return _Scorer(nlp, load_yaml(_DATA_PATH, CriteriaFile).model_dump(mode="json"))
+    return _Scorer(nlp, load_yaml(_DATA_PATH, CriteriaFile))
 
 
 # ----------------------------------------------------------------------- public API

@@ -16,7 +16,7 @@ from functools import partial
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app_for_serve
 from rasa_sdk.executor import ActionExecutor
-from sanic import HTTPResponse, Request, Sanic, response
+from sanic import DefaultSanic, HTTPResponse, Request, Sanic, response
 from sanic.worker.loader import AppLoader
 
 from actions.settings import ActionSettings, get_settings
@@ -27,7 +27,7 @@ ACTIONS_MODULE = "actions.actions"
 PROTECTED_PATHS = frozenset({"/webhook", "/actions"})
 
 
-def secured_app(executor: ActionExecutor, token: str) -> Sanic:
+def secured_app(executor: ActionExecutor, token: str) -> DefaultSanic:
     """rasa-sdk's own app, with a check of the `token` query parameter Rasa adds."""
     app = create_app_for_serve(executor, cors_origins=None)
 
@@ -43,7 +43,7 @@ def secured_app(executor: ActionExecutor, token: str) -> Sanic:
     return app
 
 
-def build_app(settings: ActionSettings) -> Sanic:
+def build_app(settings: ActionSettings) -> DefaultSanic:
     """The action server as it runs: Vigie's actions, behind the action token."""
     executor = ActionExecutor()
     executor.register_package(ACTIONS_MODULE)

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Final, Literal, TypeGuard
 
 from pydantic import RootModel, model_validator
 
 from actions import answer_parsing
 from actions.conversation import Turn
-from scenarios.schema import VERDICTS
+from scenarios.schema import VERDICTS, Verdict
 from vigie.data_files import load_yaml
 
 SCALE_FILE = Path(__file__).resolve().parent / "verdict_scale.yml"
-UNSURE = "unsure"
+UNSURE: Final = "unsure"
+Reading = Verdict | Literal["unsure"]
+"""What a turn can name on the scale: a verdict, or « je ne sais pas »."""
 # The last resort when no verdict word was typed: the NLU's binary reading.
-VERDICT_INTENTS = {"answer_true": "vrai", "answer_false": "faux", "answer_unsure": UNSURE}
+VERDICT_INTENTS: dict[str, Reading] = {
+    "answer_true": "vrai",
+    "answer_false": "faux",
+    "answer_unsure": UNSURE,
+}
 
 
 class VerdictScale(RootModel[dict[str, str]]):
@@ -48,10 +55,15 @@ def verdict_name(verdict: str) -> str:
     return verdict_scale()[verdict].split(" ", 1)[-1]
 
 
-def read_verdict(turn: Turn) -> str | None:
+def is_reading(value: str) -> TypeGuard[Reading]:
+    """Whether `value` names a verdict of the scale or `unsure` (the scale holds exactly those)."""
+    return value in verdict_scale()
+
+
+def read_verdict(turn: Turn) -> Reading | None:
     """A verdict id or `unsure`: a verdict button, else typed words, else the NLU intent."""
     pressed = turn.entities.get("choice", "")
-    if pressed in verdict_scale():
+    if is_reading(pressed):
         return pressed
     return answer_parsing.parse_verdict(turn.text) or VERDICT_INTENTS.get(turn.intent)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +18,17 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from scenarios.loader import Catalogue
-from scenarios.schema import ChoiceStep, Quiz, QuizItem, Scenario, ShareStep, VerdictStep, Wording
+from scenarios.schema import (
+    ChoiceStep,
+    Option,
+    Quiz,
+    QuizItem,
+    Scenario,
+    ShareOption,
+    ShareStep,
+    VerdictStep,
+    Wording,
+)
 from vigie.data_files import DataModel, load_yaml
 
 SCENARIOS_DIR = Path(__file__).resolve().parent
@@ -157,7 +167,8 @@ def feedback_texts(scenario: Scenario) -> list[Text]:
             found += texts(file, step.feedback_correct, f"{where}.feedback_correct")
             found += texts(file, step.feedback_wrong, f"{where}.feedback_wrong")
         elif isinstance(step, ChoiceStep | ShareStep):
-            for number, option in enumerate(step.options):
+            options: Sequence[Option | ShareOption] = step.options
+            for number, option in enumerate(options):
                 found += texts(file, option.feedback, f"{where}.options.{number}.feedback")
     return found
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # the caller loads spaCy; this module never imports it
+    from spacy.language import Language
 
 # Order matters: the most specific shapes first, so a later pattern never half-eats one.
 PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
@@ -45,16 +48,12 @@ def scrub(text: str, find_names: NameFinder | None = None) -> str:
     return text
 
 
-def spacy_name_finder(nlp: Callable[[str], object]) -> NameFinder:
+def spacy_name_finder(nlp: Language) -> NameFinder:
     """Person and place names from a loaded spaCy pipeline with NER (fr_core_news_sm)."""
 
     def find(text: str) -> list[tuple[int, int]]:
         doc = nlp(text)
-        return [
-            (ent.start_char, ent.end_char)
-            for ent in doc.ents  # type: ignore[attr-defined]
-            if ent.label_ in {"PER", "LOC"}
-        ]
+        return [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in {"PER", "LOC"}]
 
     return find
 

@@ -1,0 +1,13 @@
+from typing import Any
+
+EventType = dict[str, Any]
+
+def SlotSet(key: str, value: Any = None, timestamp: float | None = None) -> EventType: ...
+def SessionStarted(timestamp: float | None = None) -> EventType: ...
+def FollowupAction(name: str, timestamp: float | None = None) -> EventType: ...
+def ActionExecuted(
+    action_name: str,
+    policy: str | None = None,
+    confidence: float | None = None,
+    timestamp: float | None = None,
+) -> EventType: ...
