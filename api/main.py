@@ -17,12 +17,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.chat_sessions import SessionSigner
-from api.db import make_engine, session_factory
-from api.deps import DashboardClassNotFound
+from api.core.db import make_engine, session_factory
+from api.core.security.chat_sessions import SessionSigner
+from api.core.settings import ApiSettings, get_settings
 from api.routes import api_router, dashboard
-from api.security_headers import SecurityHeadersMiddleware
-from api.settings import ApiSettings, get_settings
+from api.web.deps import DashboardClassNotFound
+from api.web.security_headers import SecurityHeadersMiddleware
 from scenarios.loader import IMAGES_DIR, default_catalogue
 from vigie.rasa_rest import RasaRestClient
 from vigie.scrub import install_log_scrubber

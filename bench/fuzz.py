@@ -27,7 +27,7 @@ import httpx
 
 from bench.load import REPLY_KEYS, require_loopback
 
-MAX_CHARS = 2000  # api/schemas.py ChatIn.message, after stripping Unicode white space
+MAX_CHARS = 2000  # api/schemas/learner.py ChatIn.message, after stripping Unicode white space
 # Unicode White_Space (what pydantic's strip removes); Python's str.strip also removes \x1c-\x1f.
 WHITE_SPACE = (
     "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"

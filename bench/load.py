@@ -224,7 +224,7 @@ class ScoringLearner(VigieLearner):
 
 def pseudonym_maker(var_dir):
     """token → learner id, as the API derives it (reads the stack's generated secrets)."""
-    from api.chat_sessions import SessionSigner
+    from api.core.security.chat_sessions import SessionSigner
     from vigie.settings import VigieSettings
 
     settings = VigieSettings(var_dir=var_dir)

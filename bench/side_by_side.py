@@ -51,7 +51,7 @@ RASA_ENV = {
 }
 LEVELS = (1, 10, 50)
 # A bench learner sends without pause: the API's per-session message limit (120 at once, then
-# 60 a minute; api/settings.py) would answer 429 after ~12 s. Lifted for Vigie's bench stacks.
+# 60 a minute; api/core/settings.py) would answer 429 after ~12 s. Lifted for Vigie's bench stacks.
 VIGIE_BENCH_ENV = {"VIGIE_CHAT_MESSAGES_BURST_PER_SESSION": "1000000"}
 SEED = 20260907
 

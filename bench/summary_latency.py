@@ -21,13 +21,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from api.db import make_engine
+from api.core.db import make_engine
+from api.core.security.passwords import hash_password
+from api.core.security.tokens import BEARER_SALT, CredentialSigner
+from api.core.settings import ApiSettings
+from api.data.migrate import upgrade
+from api.data.models import Classroom, Educator, ProgressEvent
 from api.main import create_app
-from api.migrate import upgrade
-from api.models import Classroom, Educator, ProgressEvent
-from api.security.passwords import hash_password
-from api.security.tokens import BEARER_SALT, CredentialSigner
-from api.settings import ApiSettings
 from scenarios.loader import default_catalogue
 from tests.support.postgres import PostgresServer
 from tests.support.synthetic import class_history, pseudonym

@@ -17,12 +17,12 @@ from ops import launcher, scaled
 from vigie.settings import PROJECT_ROOT, VigieSettings, startup_settings
 
 if TYPE_CHECKING:
-    from api.settings import ApiSettings
+    from api.core.settings import ApiSettings
 
 
 def _api_settings(process: str) -> ApiSettings:
     """The API's settings, or a one-line refusal (placeholder secret…) and exit 1."""
-    from api.settings import get_settings
+    from api.core.settings import get_settings
 
     return startup_settings(get_settings, process)
 
@@ -33,8 +33,8 @@ def cmd_api(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from api.data.migrate import upgrade
     from api.main import create_app
-    from api.migrate import upgrade
 
     os.umask(0o077)  # the SQLite database and its journal: this user's only
     settings = _api_settings("vigie api")
@@ -115,10 +115,10 @@ def cmd_create_educator(args: argparse.Namespace) -> int:
     """Create an educator account (or, with --reset, give it a new password)."""
     import getpass
 
-    from api import educators
-    from api.db import make_engine, session_factory
-    from api.migrate import upgrade
-    from api.security.passwords import MIN_LENGTH, acceptable
+    from api.core.db import make_engine, session_factory
+    from api.core.security.passwords import MIN_LENGTH, acceptable
+    from api.data import educators
+    from api.data.migrate import upgrade
 
     password = args.password or getpass.getpass("Password: ")
     if not acceptable(password):
@@ -154,9 +154,9 @@ def cmd_create_educator(args: argparse.Namespace) -> int:
 
 def cmd_delete_educator(args: argparse.Namespace) -> int:
     """Delete an educator account and its classes (the learners stay, without a class)."""
-    from api import educators
-    from api.db import make_engine, session_factory
-    from api.migrate import upgrade
+    from api.core.db import make_engine, session_factory
+    from api.data import educators
+    from api.data.migrate import upgrade
 
     url = _api_settings("vigie delete-educator").effective_database_url
     upgrade(url)
@@ -236,9 +236,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from api.db import make_engine, session_factory
-    from api.migrate import upgrade
-    from api.retention import purge
+    from api.core.db import make_engine, session_factory
+    from api.data.migrate import upgrade
+    from api.data.retention import purge
 
     settings = _api_settings("vigie purge")
     upgrade(settings.effective_database_url)

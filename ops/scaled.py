@@ -35,7 +35,7 @@ from ops.services import Nginx, Postgres, Redis, free_port, render_nginx
 from vigie.secrets import SECRET_NAMES
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
-MIGRATE = "import sys; from api.migrate import upgrade; upgrade(sys.argv[1])"
+MIGRATE = "import sys; from api.data.migrate import upgrade; upgrade(sys.argv[1])"
 
 
 def free_scaled_ports(replicas: int = 2) -> ScaledPorts:

@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api import login
-from api.class_schemas import TokenOut
-from api.deps import BearerSignerDep, ClientAddressDep, LoginGuardsDep, SessionDep, SettingsDep
+from api.schemas.educator import TokenOut
+from api.web import login
+from api.web.deps import BearerSignerDep, ClientAddressDep, LoginGuardsDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

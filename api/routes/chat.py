@@ -12,9 +12,10 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api import learners, retention
-from api.chat_sessions import CHANNEL, InvalidSession
-from api.deps import (
+from api.core.security.chat_sessions import CHANNEL, InvalidSession
+from api.data import learners, retention
+from api.schemas.learner import BotMessage, ChatIn, ChatSessionIn, ChatSessionOut
+from api.web.deps import (
     ChatLimitsDep,
     ClientAddressDep,
     RasaDep,
@@ -23,8 +24,7 @@ from api.deps import (
     SignerDep,
     TrackerDep,
 )
-from api.messages import bot_message
-from api.schemas import BotMessage, ChatIn, ChatSessionIn, ChatSessionOut
+from api.web.messages import bot_message
 from vigie.protocol import FORGET, custom_type
 from vigie.rasa_rest import RasaUnavailable
 

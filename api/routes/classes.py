@@ -8,9 +8,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from fastapi.responses import HTMLResponse
 
-from api import class_views, classes
-from api.class_schemas import ClassIn, ClassOut, ClassSummary
-from api.deps import CatalogueDep, CurrentEducator, OwnedClass, SessionDep, SettingsDep
+from api.data import classes
+from api.schemas.educator import ClassIn, ClassOut, ClassSummary
+from api.web import class_views
+from api.web.deps import CatalogueDep, CurrentEducator, OwnedClass, SessionDep, SettingsDep
 
 router = APIRouter(
     prefix="/api/v1/classes",

@@ -13,9 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from starlette.routing import NoMatchFound
 
-from api import class_views, classes, rendering
-from api.class_schemas import CLASS_NAME_MAX, ClassName
-from api.deps import (
+from api.core.security import csrf
+from api.data import classes
+from api.schemas.educator import CLASS_NAME_MAX, ClassName
+from api.web import class_views, rendering
+from api.web.deps import (
     CatalogueDep,
     DashboardClassDep,
     DashboardClassNotFound,
@@ -23,7 +25,6 @@ from api.deps import (
     SessionDep,
     SettingsDep,
 )
-from api.security import csrf
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 CLASS_NAME = TypeAdapter(ClassName)

@@ -11,8 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api import dashboard_session, educators, login, rendering
-from api.deps import (
+from api.core.security import csrf
+from api.data import educators
+from api.web import dashboard_session, login, rendering
+from api.web.deps import (
     ClientAddressDep,
     DashboardSignerDep,
     DashboardUserDep,
@@ -20,7 +22,6 @@ from api.deps import (
     SessionDep,
     SettingsDep,
 )
-from api.security import csrf
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 FormText = Annotated[str, Form(max_length=1000)]

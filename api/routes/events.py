@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
-from api import progress, retention
-from api.deps import CatalogueDep, IngestAuth, SessionDep
-from api.schemas import EventBatchIn, IngestResult, ProgressEventIn
+from api.data import progress, retention
+from api.schemas.learner import EventBatchIn, IngestResult, ProgressEventIn
+from api.web.deps import CatalogueDep, IngestAuth, SessionDep
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"], dependencies=[IngestAuth])
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from sqlalchemy import text
 
-from api.deps import SessionDep
+from api.web.deps import SessionDep
 
 router = APIRouter(tags=["health"])
 

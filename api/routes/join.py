@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.classes import CODE_PATTERN
-from api.deps import SettingsDep
-from api.join_links import qr_svg, target_link
-from api.labels import labels
+from api.data.classes import CODE_PATTERN
+from api.reports.labels import labels
+from api.web.deps import SettingsDep
+from api.web.join_links import qr_svg, target_link
 
 router = APIRouter(prefix="/join", tags=["join"])
 

@@ -11,9 +11,9 @@ import logging
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict
 
-from api import learners, retention
-from api.deps import IngestAuth, SessionDep, TrackerDep
-from api.schemas import ClassCode, Pseudonym
+from api.data import learners, retention
+from api.schemas.learner import ClassCode, Pseudonym
+from api.web.deps import IngestAuth, SessionDep, TrackerDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/learners", tags=["learners"], dependencies=[IngestAuth])

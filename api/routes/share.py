@@ -13,10 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from api import rendering, share_kit
-from api.classes import CODE_PATTERN
-from api.deps import SessionDep, SettingsDep
-from api.models import Classroom
+from api.data.classes import CODE_PATTERN
+from api.data.models import Classroom
+from api.web import rendering, share_kit
+from api.web.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/partager", tags=["share"], include_in_schema=False)
 QR_HEADERS = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}

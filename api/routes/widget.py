@@ -3,7 +3,7 @@
 The script is served with a strong ETag and a short public cache: embedding pages keep an
 unversioned URL, so a new version reaches them within the hour, and an unchanged one costs a
 304. The frame is the chat page on Vigie's own origin; which sites may frame it is the security
-headers' business (`api/security_headers.py`). Neither ever carries a learner's data.
+headers' business (`api/web/security_headers.py`). Neither ever carries a learner's data.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 from sqlalchemy import create_engine, func, select
 
-from api.models import Learner
+from api.data.models import Learner
 from scenarios.loader import default_catalogue
 from tests.browser.conftest import CreatedClass, HostSite, audit, doc_shot, host_page
 from tests.conftest import Stack

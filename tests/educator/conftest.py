@@ -15,13 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from api.db import make_engine
+from api.core.db import make_engine
+from api.core.security import passwords
+from api.core.security.tokens import BEARER_SALT, CredentialSigner
+from api.core.settings import ApiSettings
+from api.data.migrate import upgrade
+from api.data.models import Educator
 from api.main import create_app
-from api.migrate import upgrade
-from api.models import Educator
-from api.security import passwords
-from api.security.tokens import BEARER_SALT, CredentialSigner
-from api.settings import ApiSettings
 from tests.conftest import free_port
 from tests.support.postgres import PostgresServer
 

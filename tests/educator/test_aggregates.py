@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api import anonymity, quiz_gain, summary
-from api.class_events import EventRow
+from api.data.class_events import EventRow
+from api.reports import anonymity, quiz_gain, summary
 from scenarios.measures import measure
 
 T0 = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)

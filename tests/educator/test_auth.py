@@ -13,17 +13,17 @@ from httpx import Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api import educators
-from api.dashboard_session import LOGIN_PATH as DASHBOARD_LOGIN
-from api.dashboard_session import SESSION_COOKIE
-from api.login import Guards
+from api.core.security import passwords
+from api.core.security.passwords import PasswordGate
+from api.core.security.rate_limit import Backoff, LoginThrottle
+from api.core.security.tokens import BEARER_SALT, CredentialSigner
+from api.core.settings import ApiSettings
+from api.data import educators
+from api.data.models import Educator
 from api.main import create_app
-from api.models import Educator
-from api.security import passwords
-from api.security.passwords import PasswordGate
-from api.security.rate_limit import Backoff, LoginThrottle
-from api.security.tokens import BEARER_SALT, CredentialSigner
-from api.settings import ApiSettings
+from api.web.dashboard_session import LOGIN_PATH as DASHBOARD_LOGIN
+from api.web.dashboard_session import SESSION_COOKIE
+from api.web.login import Guards
 from tests.educator.conftest import PASSWORD
 
 REAL_TIME = time.time
@@ -254,7 +254,7 @@ def test_passwords_are_argon2id_and_salted() -> None:
 def test_create_educator_command(
     settings: ApiSettings, monkeypatch, capsys, make_educator: Callable[[str], Educator]
 ) -> None:
-    from api.settings import get_settings
+    from api.core.settings import get_settings
     from ops.cli import main
 
     monkeypatch.setenv("DATABASE_URL", settings.effective_database_url)
@@ -271,7 +271,7 @@ def test_create_educator_command(
     out = capsys.readouterr()
     assert "bea@lycee.example created" in out.out and "already exists" in out.err
     engine_settings = ApiSettings(DATABASE_URL=settings.effective_database_url)
-    from api.db import make_engine, session_factory
+    from api.core.db import make_engine, session_factory
 
     engine = make_engine(engine_settings.effective_database_url)
     with session_factory(engine)() as session:
@@ -285,8 +285,8 @@ def test_delete_educator_command_removes_the_account_and_its_classes(
     settings: ApiSettings, client: TestClient, alice: Educator, alice_auth: dict[str, str],
     engine: Engine, monkeypatch, capsys,
 ) -> None:  # fmt: skip
-    from api.models import Classroom, Learner
-    from api.settings import get_settings
+    from api.core.settings import get_settings
+    from api.data.models import Classroom, Learner
     from ops.cli import main
 
     code = client.post("/api/v1/classes", json={"name": "4e A"}, headers=alice_auth).json()["code"]

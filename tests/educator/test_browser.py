@@ -19,9 +19,9 @@ import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from api.core.settings import ApiSettings
+from api.data.models import Educator
 from api.main import create_app
-from api.models import Educator
-from api.settings import ApiSettings
 from tests.educator.conftest import PASSWORD
 from tests.educator.helpers import CATALOGUE
 from tests.support.synthetic import class_history

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from api.models import Educator
-from api.settings import ApiSettings
+from api.core.settings import ApiSettings
+from api.data.models import Educator
 from tests.educator.helpers import new_class
 
 

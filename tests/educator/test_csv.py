@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from api.csv_export import _number
+from api.reports.csv_export import _number
 from tests.educator.helpers import CATALOGUE, NOW, OTHER_SCENARIO, SCENARIO, known_class, new_class
 from tests.educator.helpers import summary as get_summary
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from api.models import Educator
+from api.data.models import Educator
 from tests.educator.conftest import PASSWORD
 from tests.educator.helpers import CATALOGUE, SCENARIO, known_class
 

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.models import Educator
+from api.data.models import Educator
 from tests.educator.helpers import new_class
 
 DASHBOARD_LOGIN = "/dashboard/connexion"

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from api.db import make_engine
-from api.migrate import alembic_config, upgrade
-from api.models import Base
+from api.core.db import make_engine
+from api.data.migrate import alembic_config, upgrade
+from api.data.models import Base
 from tests.support.postgres import PostgresServer
 
 

@@ -18,8 +18,8 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
+from api.core.settings import ApiSettings
 from api.main import create_app
-from api.settings import ApiSettings
 from tests.educator.helpers import known_class, new_class
 
 

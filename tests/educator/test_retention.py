@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from api.db import make_engine
+from api.core.db import make_engine
+from api.core.settings import ApiSettings
+from api.data.models import Learner, ProgressEvent
+from api.data.retention import RASA_EVENTS, purge
 from api.main import create_app
-from api.models import Learner, ProgressEvent
-from api.retention import RASA_EVENTS, purge
-from api.settings import ApiSettings
 
 ALICE, BOB = "a" * 64, "b" * 64
 NOW = datetime.now(UTC)

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from api.core.settings import ApiSettings
 from api.main import create_app
-from api.settings import ApiSettings
 from scenarios.schema import Criterion
 from tests.educator.helpers import (
     CATALOGUE,

@@ -16,7 +16,7 @@ from typing import TypeVar
 import httpx
 import psutil
 
-from api.chat_sessions import SessionSigner
+from api.core.security.chat_sessions import SessionSigner
 from scenarios.loader import default_catalogue
 from scenarios.schema import Scenario
 from tests.conftest import Stack

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from actions.settings import ActionSettings
-from api import retention
+from api.data import retention
 from scenarios.loader import default_catalogue
 from tests.conftest import Stack
 from tests.integration.test_foundation import learner_of, new_session, say

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from api.chat_sessions import SessionSigner
+from api.core.security.chat_sessions import SessionSigner
 from scenarios.loader import default_catalogue
 from tests.conftest import Stack
 from tests.play import choose, right_answers, scores, texts

@@ -13,7 +13,7 @@ from statistics import fmean
 import httpx
 import pytest
 
-from api.anonymity import rate
+from api.reports.anonymity import rate
 from scenarios.loader import default_catalogue
 from scenarios.schema import QuizItem
 from tests.conftest import Stack

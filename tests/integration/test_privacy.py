@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from api.chat_sessions import SessionSigner
+from api.core.security.chat_sessions import SessionSigner
 from scenarios.loader import default_catalogue
 from tests.conftest import ARTIFACTS, Stack
 from tests.integration.test_foundation import new_session, say, stored_events, texts, wait_for

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from api.chat_sessions import SessionSigner
+from api.core.security.chat_sessions import SessionSigner
 from ops.launcher import TRACKER_DATABASE
 from scenarios.loader import default_catalogue
 from tests.play import choose, right_answers, scores

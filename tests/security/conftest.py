@@ -20,11 +20,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from api import educators
-from api.db import make_engine
+from api.core.db import make_engine
+from api.core.settings import ApiSettings
+from api.data import educators
+from api.data.migrate import upgrade
 from api.main import create_app
-from api.migrate import upgrade
-from api.settings import ApiSettings
 from ops.launcher import Ports, api_spec
 from tests.conftest import ARTIFACTS, free_port
 from vigie.settings import PROJECT_ROOT

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from api.chat_sessions import SessionSigner
+from api.core.security.chat_sessions import SessionSigner
+from api.core.security.tokens import BEARER_SALT, SESSION_SALT, CredentialSigner
 from api.main import create_app
-from api.security.tokens import BEARER_SALT, SESSION_SALT, CredentialSigner
 from tests.conftest import Stack
 from tests.security.conftest import make_settings
 

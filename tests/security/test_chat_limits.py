@@ -12,9 +12,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.chat_limits import ChatLimits
+from api.core.security.chat_limits import ChatLimits
+from api.core.settings import ApiSettings
 from api.main import create_app
-from api.settings import ApiSettings
 from tests.security.conftest import make_settings, signed_in
 
 SCHOOL = ("198.51.100.7", 40000)

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from actions.outbox import Outbox
 from actions.reporter import ApiSender
 from actions.settings import ActionSettings
-from api.db import make_engine
+from api.core.db import make_engine
+from api.data.models import Erasure, Learner, ProgressEvent
+from api.data.retention import RASA_EVENTS, purge
 from api.main import create_app
-from api.models import Erasure, Learner, ProgressEvent
-from api.retention import RASA_EVENTS, purge
 from tests.security.conftest import LiveApi, make_settings, start_api, stop_api
 
 LEARNER = "c" * 64
@@ -110,7 +110,7 @@ def test_an_erasure_fails_loudly_when_the_tracker_url_is_wrong(tmp_path: Path) -
 def test_the_purge_warns_about_a_missing_tracker_and_forgets_old_erasures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from api.settings import get_settings
+    from api.core.settings import get_settings
     from ops.cli import main
 
     settings = make_settings(tmp_path / "var")

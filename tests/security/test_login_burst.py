@@ -28,7 +28,7 @@ from tests.security.conftest import (
 )
 
 BURST = 30
-ARGON2_MIB = 64  # argon2-cffi's RFC 9106 low-memory profile (api/security/passwords.py)
+ARGON2_MIB = 64  # argon2-cffi's RFC 9106 low-memory profile (api/core/security/passwords.py)
 
 
 @pytest.fixture(scope="module")

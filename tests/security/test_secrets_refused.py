@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from api.settings import ApiSettings
+from api.core.settings import ApiSettings
 from vigie.secrets import SECRET_NAMES, weakness
 from vigie.settings import PROJECT_ROOT, VigieSettings
 

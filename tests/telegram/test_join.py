@@ -17,12 +17,12 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
-from api.db import make_engine
+from api.core.db import make_engine
+from api.core.settings import ApiSettings
+from api.data.migrate import upgrade
+from api.data.models import Classroom, Learner
+from api.data.retention import RASA_EVENTS
 from api.main import create_app
-from api.migrate import upgrade
-from api.models import Classroom, Learner
-from api.retention import RASA_EVENTS
-from api.settings import ApiSettings
 from bot.messages import load_messages
 from tests.conftest import free_port
 from tests.telegram import fake_bot_api as tg

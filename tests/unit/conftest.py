@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.core.settings import ApiSettings
+from api.data.migrate import upgrade
 from api.main import create_app
-from api.migrate import upgrade
-from api.settings import ApiSettings
 from tests.conftest import free_port
 
 

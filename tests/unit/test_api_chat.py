@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.chat_sessions import SessionSigner
+from api.core.security.chat_sessions import SessionSigner
 
 
 def session(client: TestClient) -> str:

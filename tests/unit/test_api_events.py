@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from api.settings import ApiSettings
+from api.core.settings import ApiSettings
 
 LEARNER = "a" * 64
 

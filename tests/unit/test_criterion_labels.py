@@ -23,7 +23,7 @@ SKIPPED_DIRS = {"models", "var", "test-artifacts", "node_modules"}
 # The tables known today: the finder must at least see these.
 KNOWN = {
     ("actions/criteria.yml", "criteria"),  # the scorer's patterns
-    ("api/educator_fr.yml", "criteria"),  # dashboard and CSV labels
+    ("api/reports/educator_fr.yml", "criteria"),  # dashboard and CSV labels
     ("scenarios/reflexes.yml", ""),  # learner labels, badges, tips
     ("scenarios/stats_labels.yml", "criteria"),  # the educators' scenario table
 }

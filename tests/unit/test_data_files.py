@@ -18,8 +18,8 @@ from actions.answer_parsing import AnswerWords
 from actions.engine import Reflexes
 from actions.scoring import CriteriaFile
 from actions.verdicts import VerdictScale
-from api.labels import EducatorLabels
-from api.messages import ApiMessages
+from api.reports.labels import EducatorLabels
+from api.web.messages import ApiMessages
 from bot.messages import BotMessages, load_messages
 from scenarios.rules import AvoidNames, JudgingWords
 from scenarios.stats import StatsLabels
@@ -49,6 +49,8 @@ def _set(value: object, *path: Any) -> Edit:
     return edit
 
 
+EDUCATOR_FR = "api/reports/educator_fr.yml"
+
 # (shipped file, its model, a mistake, what the problem line must say after the file name)
 CASES: list[tuple[str, type[BaseModel], Edit, str]] = [
     ("actions/answer_words.yml", AnswerWords, _set(["x"], "menu", "quizz"), "menu.quizz.[key]: "),
@@ -60,9 +62,9 @@ CASES: list[tuple[str, type[BaseModel], Edit, str]] = [
     ("scenarios/stats_labels.yml", StatsLabels, _drop("legend"), "legend: Field required"),
     ("scenarios/judging_words.yml", JudgingWords, _set([], "judgin"), "judgin: Extra inputs"),
     ("scenarios/avoid_names.yml", AvoidNames, _set(None, "in_items"), "in_items: Input should"),
-    ("api/educator_fr.yml", EducatorLabels, _drop("months", 11), "months: List should have"),
-    ("api/educator_fr.yml", EducatorLabels, _drop("csv", "class"), "csv.class: Field required"),
-    ("api/messages.yml", ApiMessages, _drop("unavailable", "text"), "unavailable.text: Field"),
+    (EDUCATOR_FR, EducatorLabels, _drop("months", 11), "months: List should have"),
+    (EDUCATOR_FR, EducatorLabels, _drop("csv", "class"), "csv.class: Field required"),
+    ("api/web/messages.yml", ApiMessages, _drop("unavailable", "text"), "unavailable.text: Field"),
     ("bot/messages.yml", BotMessages, _drop("commands", "aide"), "commands.aide: Field required"),
     ("tools/cards/render_labels.yml", RenderLabels, _drop("number", "million"), "number.million:"),
     ("tests/scoring/dev.yml", LabelledSet, _set(["SORCE"], "answers", 0, "criteria"), "answers.0."),
@@ -139,7 +141,7 @@ def test_a_word_that_yaml_reads_as_a_boolean_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_file_of_the_repository_is_named_by_its_path_in_it(tmp_path: Path) -> None:
-    assert file_label(ROOT / "api" / "messages.yml") == "api/messages.yml"
+    assert file_label(ROOT / "api" / "web" / "messages.yml") == "api/web/messages.yml"
     assert file_label(ROOT / "bot" / "messages.yml") == "bot/messages.yml"
     assert file_label(tmp_path / "messages.yml") == "messages.yml"
 

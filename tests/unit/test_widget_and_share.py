@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from api.db import make_engine
+from api.core.db import make_engine
+from api.core.settings import ApiSettings
+from api.data.models import Classroom
 from api.main import create_app
-from api.models import Classroom
-from api.settings import ApiSettings
 
 EMBEDDER = "https://maison-des-jeunes.example"
 CODE = "K7WQ3MZP"

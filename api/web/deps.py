@@ -15,14 +15,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2Pas
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api import classes, dashboard_session
-from api.chat_limits import ChatLimits
-from api.chat_sessions import SessionSigner
-from api.login import Guards
-from api.models import Classroom, Educator
-from api.security.passwords import PasswordGate
-from api.security.rate_limit import LoginThrottle
-from api.security.tokens import (
+from api.core.security.chat_limits import ChatLimits
+from api.core.security.chat_sessions import SessionSigner
+from api.core.security.passwords import PasswordGate
+from api.core.security.rate_limit import LoginThrottle
+from api.core.security.tokens import (
     BEARER_SALT,
     SESSION_SALT,
     Credential,
@@ -30,7 +27,11 @@ from api.security.tokens import (
     InvalidCredential,
     password_fingerprint,
 )
-from api.settings import ApiSettings
+from api.core.settings import ApiSettings
+from api.data import classes
+from api.data.models import Classroom, Educator
+from api.web import dashboard_session
+from api.web.login import Guards
 from scenarios.loader import Catalogue
 from vigie.rasa_rest import RasaRestClient
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.models import Classroom, Learner
+from api.data.models import Classroom, Learner
 
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right. 32 symbols x 8 = 40 bits.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

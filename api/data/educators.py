@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.models import Classroom, Educator
-from api.security import passwords
+from api.core.security import passwords
+from api.data.models import Classroom, Educator
 
 
 class EducatorExists(Exception):

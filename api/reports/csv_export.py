@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-from api.class_schemas import ClassSummary, QuizGain, QuizMeasures
-from api.labels import labels
+from api.reports.labels import labels
+from api.schemas.educator import ClassSummary, QuizGain, QuizMeasures
 
 BOM = "\ufeff"
 Row = tuple[str, str, str, str, str, str]

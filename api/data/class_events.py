@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.models import Learner, ProgressEvent
+from api.data.models import Learner, ProgressEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,8 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
         .join(Learner, Learner.id == ProgressEvent.learner_id)
         .where(Learner.class_code == code)
     )
-    # Oldest first, ties broken by event id: the same events always come in the same order, so
-    # the first learners of a group (the cohorts of api.anonymity) are the same on every call.
+    # Oldest first, ties broken by event id: the same events always come in the same order, so the
+    # first learners of a group (the cohorts of api.reports.anonymity) are the same on every call.
     ordered = sorted(session.execute(query), key=lambda row: (_aware(row[10]), row[11]))
     return [
         EventRow(

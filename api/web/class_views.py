@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from api import class_events, csv_export, rendering, summary
-from api.class_schemas import ClassOut, ClassSummary, JoinLinksOut
-from api.join_links import links, qr_path
-from api.models import Classroom
-from api.settings import ApiSettings
+from api.core.settings import ApiSettings
+from api.data import class_events
+from api.data.models import Classroom
+from api.reports import csv_export, summary
+from api.schemas.educator import ClassOut, ClassSummary, JoinLinksOut
+from api.web import rendering
+from api.web.join_links import links, qr_path
 from scenarios.loader import Catalogue
 
 REPORT_HEADERS = rendering.PAGE_HEADERS

@@ -2,7 +2,7 @@
 before/after quiz, most missed reflexes and activity over time.
 
 Never shows a figure about fewer than k learners nor one that a newcomer alone changes (see
-`api.anonymity`), never a total from which a hidden cell follows, never names a learner.
+`api.reports.anonymity`), never a total from which a hidden cell follows, never names a learner.
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from statistics import fmean
 
-from api import anonymity, quiz_gain
-from api.class_events import EventRow
-from api.class_schemas import (
+from api.data.class_events import EventRow
+from api.reports import anonymity, quiz_gain
+from api.schemas.educator import (
     ActivityDay,
     ClassSummary,
     CriterionFigures,
     MissedReflex,
     ScenarioFigures,
 )
+from api.schemas.learner import QUIZ_SCENARIOS
 from scenarios.loader import Catalogue
 from scenarios.schema import Criterion
 
@@ -59,7 +60,7 @@ def learner_scenarios(events: Sequence[EventRow]) -> dict[tuple[str, str], Learn
     """Derived per-learner state, keyed by (learner, scenario); quiz forms excluded."""
     states: dict[tuple[str, str], LearnerScenario] = defaultdict(LearnerScenario)
     for event in events:  # oldest first: later results of a step replace earlier ones
-        if event.scenario is None or event.scenario in quiz_gain.QUIZ_SCENARIOS:
+        if event.scenario is None or event.scenario in QUIZ_SCENARIOS:
             continue
         state = states[(event.learner, event.scenario)]
         state.started = True

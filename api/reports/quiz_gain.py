@@ -12,15 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
-from api import anonymity
-from api.class_events import EventRow
-from api.class_schemas import QuizFigures, QuizGain, QuizMeasures
+from api.data.class_events import EventRow
+from api.reports import anonymity
+from api.schemas.educator import QuizFigures, QuizGain, QuizMeasures
+from api.schemas.learner import DELAYED_FORM, QUIZ_FORMS, QUIZ_SCENARIOS
 from scenarios.measures import Change, Judgement, Measures, change, mean_change, measure
-
-QUIZ_FORMS = ("quiz_a", "quiz_b")
-"""The pre / post forms: whichever a learner answered first is their pre-test."""
-DELAYED_FORM = "quiz_c"
-QUIZ_SCENARIOS = frozenset({*QUIZ_FORMS, DELAYED_FORM})
 
 
 @dataclass(frozen=True)

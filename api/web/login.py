@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from api import educators
-from api.models import Educator
-from api.security.passwords import PasswordGate
-from api.security.rate_limit import Backoff, LoginThrottle
-from api.settings import ApiSettings
+from api.core.security.passwords import PasswordGate
+from api.core.security.rate_limit import Backoff, LoginThrottle
+from api.core.settings import ApiSettings
+from api.data import educators
+from api.data.models import Educator
 
 MAX_EMAIL = 254
 MAX_PASSWORD = 256

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from api.security.rate_limit import Clock, TokenBuckets
-from api.settings import ApiSettings
+from api.core.security.rate_limit import Clock, TokenBuckets
+from api.core.settings import ApiSettings
 
 
 @dataclass(frozen=True)

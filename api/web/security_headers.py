@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.settings import ApiSettings
+from api.core.settings import ApiSettings
 
 HSTS = "max-age=31536000; includeSubDomains"
 PERMISSIONS_POLICY = (

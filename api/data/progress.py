@@ -12,10 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import learners
-from api.models import ProgressEvent
-from api.quiz_gain import QUIZ_SCENARIOS
-from api.schemas import ProgressEventIn
+from api.data import learners
+from api.data.models import ProgressEvent
+from api.schemas.learner import QUIZ_SCENARIOS, ProgressEventIn
 from scenarios.loader import Catalogue
 
 

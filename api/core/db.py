@@ -1,6 +1,6 @@
 """Database engine and sessions (SQLite file by default, PostgreSQL by URL).
 
-Never creates tables itself: the schema is Alembic's job (`api.migrate`).
+Never creates tables itself: the schema is Alembic's job (`api.data.migrate`).
 """
 
 from __future__ import annotations

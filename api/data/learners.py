@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.models import Classroom, Learner, utcnow
+from api.data.models import Classroom, Learner, utcnow
 
 
 def class_exists(session: Session, *, code: str) -> bool:

@@ -1,5 +1,5 @@
 """The share kit of Promeneurs du Net: join links, embed snippet and QR codes for one class or
-for Vigie in general (no class). Builds on `api.join_links` (the educator side's links and SVG
+for Vigie in general (no class). Builds on `api.web.join_links` (the educator side's links and SVG
 QR codes) and adds the PNG QR code and the widget snippet.
 
 Never puts anything but a class code in a link, snippet or QR code.
@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import segno
 
-from api import join_links
+from api.web import join_links
 from vigie.settings import VigieSettings
 
 Target = Literal["web", "telegram"]

@@ -18,6 +18,12 @@ ClassCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4,16}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_:]{1,64}$")]
 CLOCK_SKEW = timedelta(minutes=5)
 
+QUIZ_FORMS = ("quiz_a", "quiz_b")
+"""The pre / post forms: whichever a learner answered first is their pre-test."""
+DELAYED_FORM = "quiz_c"
+QUIZ_SCENARIOS = frozenset({*QUIZ_FORMS, DELAYED_FORM})
+"""An event's `scenario` is a catalogue scenario's id or one of these quiz forms."""
+
 EventType = Literal[
     "scenario_started",
     "step_scored",

@@ -25,8 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from api.models import Erasure, Learner, ProgressEvent, utcnow
-from api.schemas import ProgressEventIn
+from api.data.models import Erasure, Learner, ProgressEvent, utcnow
+from api.schemas.learner import ProgressEventIn
 
 # Rasa's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent): the columns we touch.
 RASA_EVENTS = Table(

@@ -1,5 +1,5 @@
 """Server-rendered French pages of the dashboard: the Jinja environment, its filters, and the
-no-caching header of every page (the security headers are api/security_headers.py's).
+no-caching header of every page (the security headers are api/web/security_headers.py's).
 
 Never renders a value unescaped (autoescape on) and never lets a page be framed.
 """
@@ -15,12 +15,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.labels import labels
+from api.reports.labels import labels
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 NBSP = "\u202f"  # narrow no-break space before % in French
 # The security headers (CSP without inline script or style, frame-ancestors, nosniff…) are set
-# on every response in one place, api/security_headers.py; a page only says it is not cacheable.
+# on every response in one place, api/web/security_headers.py; a page only says it is not cacheable.
 PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import Response
 
-from api.security import csrf
-from api.settings import ApiSettings
+from api.core.security import csrf
+from api.core.settings import ApiSettings
 
 SESSION_COOKIE = "vigie_session"
 COOKIE_PATH = "/"
