@@ -1,6 +1,6 @@
 """The one command line, `vigie` (ops/cli.py): every operator command is there, the processes the
 launcher starts are its own subcommands, and the scaled layout and the audit are reached through
-it (they were `python -m vigie.scaled` and `python -m vigie.audit`)."""
+it (they had command lines of their own)."""
 
 from __future__ import annotations
 
