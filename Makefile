@@ -12,6 +12,7 @@ RASA_ENV := SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 RASA_FILES := --data nlu --domain domain.yml --config config.yml
 NLU_SOURCES := config.yml domain.yml $(shell find nlu -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
 MODEL := models/vigie.tar.gz
+LINT_IMPORTS := $(VENV)/bin/lint-imports --no-cache --no-logo
 
 .PHONY: help setup system-deps run test test-fast lint validate model eval-nlu eval-scoring bench-api clean
 
@@ -52,6 +53,7 @@ run: setup model ## set up what is missing and start the whole stack (Ctrl-C sto
 	$(VENV)/bin/vigie run
 
 test: setup model system-deps ## set up what is missing and run the whole test suite
+	$(LINT_IMPORTS)
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m unittest discover -s tests/rasa_components -t .
 	$(PY) -m pytest -q -p no:cacheprovider
 
@@ -59,9 +61,10 @@ test-fast: $(VENV)/.stamp ## the quick loop, < 1 min: no Rasa, no browser, no se
 	VIGIE_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q \
 	  -m "not integration and not browser and not postgres and not scaled and not rasa and not telegram and not slow"
 
-lint: $(VENV)/.stamp ## ruff
+lint: $(VENV)/.stamp ## ruff; the layers as import-linter contracts (.importlinter, docs/architecture.md)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(LINT_IMPORTS)
 
 eval-scoring: $(VENV)/.stamp ## criteria detection figures on tests/scoring/dev.yml
 	$(PY) -m tools.evaluate_scoring tests/scoring/dev.yml

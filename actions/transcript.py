@@ -101,3 +101,8 @@ def transcript(catalogue: Catalogue, scenario_id: str, plain: bool = False) -> l
         state = outcome.state
         bubbles += [b for m in outcome.messages if (b := bubble(m, plain)) is not None]
     return bubbles
+
+
+def texts(catalogue: Catalogue, scenario_id: str) -> list[str]:
+    """The bubbles' texts only: what `vigie scenarios stats` measures on a phone screen."""
+    return [b.text for b in transcript(catalogue, scenario_id)]

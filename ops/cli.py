@@ -202,6 +202,7 @@ def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
 
 def cmd_scenarios_stats(args: argparse.Namespace) -> int:
     """Print the catalogue figures (or, with --markdown, the educators' scenario table)."""
+    from actions.transcript import texts
     from scenarios.loader import CatalogueError, load_catalogue
     from scenarios.stats import compute, markdown_table, report
 
@@ -210,7 +211,10 @@ def cmd_scenarios_stats(args: argparse.Namespace) -> int:
     except CatalogueError as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 1
-    print(markdown_table(catalogue) if args.markdown else report(compute(catalogue)))
+    if args.markdown:
+        print(markdown_table(catalogue))
+    else:
+        print(report(compute(catalogue, transcript=texts)))
     return 0
 
 

@@ -1,16 +1,16 @@
 """Figures on the catalogue (`vigie scenarios stats`) and the educators' table (`--markdown`).
 
-Reads the catalogue only; never changes a scenario and never sees a learner.
+Reads the catalogue only; never changes a scenario and never sees a learner. What a learner reads
+on a phone is measured on the engine's transcript, passed in by the caller: scenarios imports no
+app (docs/architecture.md).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +18,7 @@ from statistics import mean
 
 from pydantic import BaseModel
 
-from scenarios.loader import Catalogue, load_catalogue
+from scenarios.loader import Catalogue
 from scenarios.readability import Counts, count, words
 from scenarios.rules import TEMPLATE_PHRASES, fold_accents
 from scenarios.schema import Criterion, Difficulty, Kind, Level, OpenStep, Scenario, Wording
@@ -106,10 +106,12 @@ def repeated_texts(bubbles: list[str]) -> list[str]:
     return found
 
 
-def screen(catalogue: Catalogue, scenario_id: str) -> Screen:
-    from actions.transcript import transcript  # the engine itself says what is printed
+Transcript = Callable[[Catalogue, str], list[str]]
+"""The texts a learner reads of one scenario played with the right answers, bubble by bubble
+(`actions.transcript.texts`: the engine itself says what is printed)."""
 
-    bubbles = [b.text for b in transcript(catalogue, scenario_id)]
+
+def screen(scenario_id: str, bubbles: list[str]) -> Screen:
     total = sum(len(words(text)) for text in bubbles)
     return Screen(scenario_id, total, len(bubbles), repeated_texts(bubbles))
 
@@ -154,7 +156,7 @@ class Stats:
         return {s.scenario_id: s.repeated for s in self.screens if s.repeated}
 
 
-def compute(catalogue: Catalogue) -> Stats:
+def compute(catalogue: Catalogue, *, transcript: Transcript) -> Stats:
     scenarios = list(catalogue.scenarios.values())
     by_kind_level = {(kind, level): 0 for kind in Kind for level in Level}
     for scenario in scenarios:
@@ -177,7 +179,7 @@ def compute(catalogue: Catalogue) -> Stats:
         step_kinds={kind: (step_counts[kind], having[kind]) for kind in sorted(step_counts)},
         coverage=coverage,
         reading=[reading_level(scenario) for scenario in scenarios],
-        screens=[screen(catalogue, scenario.id) for scenario in scenarios],
+        screens=[screen(s.id, transcript(catalogue, s.id)) for s in scenarios],
     )
 
 
@@ -337,18 +339,3 @@ def markdown_table(catalogue: Catalogue) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", words.legend, "", *competence_legend(catalogue)]
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scenarios.stats", description=__doc__)
-    parser.add_argument(
-        "--markdown", action="store_true", help="print the educators' scenario table instead"
-    )
-    args = parser.parse_args(argv)
-    catalogue = load_catalogue()
-    print(markdown_table(catalogue) if args.markdown else report(compute(catalogue)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from actions.transcript import texts, transcript
 from ops.cli import main as vigie
 from scenarios.loader import default_catalogue
 from scenarios.readability import count, kandel_moles, sentences, syllables
@@ -21,14 +22,13 @@ from scenarios.stats import (
     markdown_table,
     repeated_texts,
     report,
-    screen,
 )
 from vigie.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
 def stats() -> Stats:
-    return compute(default_catalogue())
+    return compute(default_catalogue(), transcript=texts)
 
 
 def test_every_kind_is_at_both_levels(stats: Stats) -> None:
@@ -149,13 +149,12 @@ def test_repeated_template_phrases_and_sentences_are_found() -> None:
     ]
 
 
-def test_the_item_is_shown_once_and_the_debrief_is_one_bubble() -> None:
-    from actions.transcript import transcript
-
+def test_the_item_is_shown_once_and_the_debrief_is_one_bubble(stats: Stats) -> None:
+    screens = {s.scenario_id: s for s in stats.screens}
     catalogue = default_catalogue()
     for scenario in catalogue.scenarios.values():
         bubbles = transcript(catalogue, scenario.id)
         assert sum(scenario.item.text.fr in b.text for b in bubbles) == 1, scenario.id
         (debrief,) = [b.text for b in bubbles if scenario.fact_checker.fr in b.text]
         assert scenario.debrief.fr in debrief and scenario.emotion.fr in debrief
-        assert screen(catalogue, scenario.id).bubbles == len(bubbles)
+        assert screens[scenario.id].bubbles == len(bubbles)
