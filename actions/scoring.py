@@ -1,4 +1,4 @@
-"""Tags a free-text answer with the verification criteria it demonstrates (CONTRACTS.md §3).
+"""Tags a free-text answer with the verification criteria it demonstrates (docs/architecture.md §3).
 
 Never stores, logs or sends the answer text anywhere, and never raises on any input.
 """

@@ -1,4 +1,4 @@
-"""`make fuzz`: random messages through `/chat` (CONTRACTS §4) on a stack of its own.
+"""`make fuzz`: random messages through `/chat` (docs/architecture.md §4) on a stack of its own.
 
 Messages of 0 to 10,000 characters: plain and teen French, control characters, right-to-left
 text and bidi overrides, emoji sequences (ZWJ, flags, skin tones, keycaps), combining marks,

@@ -186,7 +186,8 @@ REPLY_KEYS = frozenset({"text", "buttons", "image", "custom", "attachment"})
 
 
 def scored_in(replies: object) -> int:
-    """How many scored answers a /chat reply announces (CONTRACTS §4 `custom.type == score`)."""
+    """How many scored answers a /chat reply announces (`custom.type == score`,
+    docs/architecture.md §4)."""
     if not isinstance(replies, list):
         return 0
     return sum(

@@ -48,7 +48,7 @@ from vigie.protocol import FORGET, custom_type
 from vigie.pseudonym import learner_id
 from vigie.rasa_rest import RasaRestClient, RasaUnavailable
 
-CHANNEL = "telegram"  # the "<channel>" of the pseudonym (CONTRACTS §6) and Rasa metadata
+CHANNEL = "telegram"  # the "<channel>" of the pseudonym (docs/architecture.md §6) and Rasa metadata
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 

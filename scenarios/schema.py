@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Criterion(StrEnum):
-    """Verification reflexes of CONTRACTS §3, scored in open answers."""
+    """Verification reflexes of docs/architecture.md §3, scored in open answers."""
 
     SOURCE = "SOURCE"
     LATERAL = "LATERAL"
@@ -39,7 +39,7 @@ class Difficulty(StrEnum):
 
 
 class Kind(StrEnum):
-    """The 13 kinds of misinformation of CONTENT.md (a reliable item keeps the kind it mimics)."""
+    """The 13 kinds of misinformation (docs/architecture.md); a reliable item keeps its kind."""
 
     DECONTEXTUALISED_PHOTO = "decontextualised_photo"
     FAKE_SCREENSHOT = "fake_screenshot"

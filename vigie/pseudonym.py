@@ -1,4 +1,4 @@
-"""The one place where a platform identity becomes a learner pseudonym (CONTRACTS §6).
+"""The one place where a platform identity becomes a learner pseudonym (docs/architecture.md §6).
 
 Never stores or logs the platform id it is given.
 """

@@ -1,5 +1,5 @@
-"""A class's progress summary (CONTRACTS §5) computed from its events: per scenario, per reflex,
-before/after quiz, most missed reflexes and activity over time.
+"""A class's progress summary (docs/architecture.md §5) computed from its events: per scenario,
+per reflex, before/after quiz, most missed reflexes and activity over time.
 
 Never shows a figure about fewer than k learners nor one that a newcomer alone changes (see
 `api.reports.anonymity`), never a total from which a hidden cell follows, never names a learner.

@@ -1,4 +1,5 @@
-"""Educator authentication (CONTRACTS §5): OAuth2 password form → signed, expiring bearer token.
+"""Educator authentication (docs/architecture.md §5): OAuth2 password form → signed, expiring
+bearer token.
 
 Never says which of the e-mail or the password was wrong; growing delays per (account, client)
 and per client, and at most a couple of password checks at once (429 with Retry-After).

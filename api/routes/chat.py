@@ -1,5 +1,5 @@
-"""Web chat endpoints (CONTRACTS §4): issue a signed session, relay messages to Rasa; both
-rate-limited (new sessions per address and per class, messages per session: 429).
+"""Web chat endpoints (docs/architecture.md §4): issue a signed session, relay messages to Rasa;
+both rate-limited (new sessions per address and per class, messages per session: 429).
 
 Never stores or logs the message text; Rasa's tracker is the only place it goes.
 """

@@ -1,4 +1,5 @@
-"""Class endpoints of the educator API (CONTRACTS §5): create, list, summary, CSV, report.
+"""Class endpoints of the educator API (docs/architecture.md §5): create, list, summary, CSV,
+report.
 
 Never answers about another educator's class (404, like a missing one) nor without a token (401).
 """

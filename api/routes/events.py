@@ -1,5 +1,5 @@
-"""Progress-event ingestion (CONTRACTS §6): idempotent on the event id; events of a learner
-erased since they occurred are dropped (counted with the duplicates: already dealt with).
+"""Progress-event ingestion (docs/architecture.md §6): idempotent on the event id; events of a
+learner erased since they occurred are dropped (counted with the duplicates: already dealt with).
 
 Never accepts free text: the schema has no field for it. Served on the internal listener only.
 """

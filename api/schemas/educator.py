@@ -1,4 +1,4 @@
-"""Bodies of the educator API (CONTRACTS §5): token, classes, class summary.
+"""Bodies of the educator API (docs/architecture.md §5): token, classes, class summary.
 
 Never carries a learner pseudonym: every figure here is about a group of at least k learners.
 """

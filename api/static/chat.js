@@ -7,7 +7,7 @@
  * read what a learner types nor the session token: both stay in this origin's document and
  * sessionStorage. The class code comes from "?classe=CODE" in the page address.
  *
- * Talks only to <base>/chat/session and <base>/chat (CONTRACTS §4), never to Rasa. The session
+ * Talks only to <base>/chat/session and <base>/chat (docs/architecture.md §4), never to Rasa. The session
  * token lives in sessionStorage (this tab only) and is dropped after 30 minutes without activity
  * or by « Nouvelle conversation ». Renders every text with textContent / text nodes, never
  * innerHTML; only real https addresses become links (never .example, .test, .invalid…).

@@ -268,7 +268,7 @@ def educator(stack: Stack) -> tuple[str, str]:
 
 @pytest.fixture(scope="session")
 def classroom(stack: Stack, educator: tuple[str, str]) -> CreatedClass:
-    """A class created through the educator API (CONTRACTS §5)."""
+    """A class created through the educator API (docs/architecture.md §5)."""
     email, password = educator
     with httpx.Client(base_url=stack.api_url, timeout=30) as http_client:
         token = http_client.post(

@@ -1,4 +1,5 @@
-"""Class endpoints (CONTRACTS §5): create with join links and QR, list the caller's classes."""
+"""Class endpoints (docs/architecture.md §5): create with join links and QR, list the caller's
+classes."""
 
 from __future__ import annotations
 

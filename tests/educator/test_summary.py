@@ -1,5 +1,5 @@
-"""The class summary (CONTRACTS §5) on a small class whose every figure is known by hand, the
-k-anonymity rule, and invariants on a realistic synthetic class of 30."""
+"""The class summary (docs/architecture.md §5) on a small class whose every figure is known by
+hand, the k-anonymity rule, and invariants on a realistic synthetic class of 30."""
 
 from __future__ import annotations
 

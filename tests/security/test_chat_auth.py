@@ -1,5 +1,5 @@
-"""Forged chat sessions get 401 (CONTRACTS §4), whatever they are made of: garbage, a tampered
-or re-signed token, an expired one, another kind of Vigie credential, arbitrary Unicode.
+"""Forged chat sessions get 401 (docs/architecture.md §4), whatever they are made of: garbage, a
+tampered or re-signed token, an expired one, another kind of Vigie credential, arbitrary Unicode.
 Through the real app (no Rasa needed: the token is checked before any call to it), and once
 through the real stack."""
 

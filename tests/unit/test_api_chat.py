@@ -1,4 +1,4 @@
-"""The web chat endpoints' contract (CONTRACTS §4) without a Rasa server running."""
+"""The web chat endpoints' contract (docs/architecture.md §4) without a Rasa server running."""
 
 from __future__ import annotations
 
