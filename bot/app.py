@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
+from typing import Any
 
 import uvicorn
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
 from bot.bridge import ALLOWED_UPDATES, Bridge
 from bot.messages import load_messages
 from bot.settings import BotSettings
-from bot.updates import TolerantUpdatesRequest
+from bot.updates import BridgeApplication, TolerantUpdatesRequest
 from bot.webhook import webhook_app
 
 log = logging.getLogger(__name__)
@@ -25,7 +27,7 @@ def silence_token_logs() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def build_application(settings: BotSettings) -> Application:
+def build_application(settings: BotSettings) -> BridgeApplication:
     """The Application with every handler; the bridge opens its HTTP client on start."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -46,20 +48,20 @@ def build_application(settings: BotSettings) -> Application:
     return application
 
 
-def run_polling(application: Application, settings: BotSettings, **kwargs: object) -> None:
+def run_polling(application: BridgeApplication, settings: BotSettings, **kwargs: Any) -> None:
     """Poll getUpdates until stopped (Ctrl-C / SIGTERM); any webhook is removed first."""
     log.info("Telegram bridge: polling")
     application.run_polling(
         allowed_updates=ALLOWED_UPDATES,
-        timeout=settings.telegram_poll_timeout,
-        **kwargs,  # type: ignore[arg-type]
+        timeout=timedelta(seconds=settings.telegram_poll_timeout),
+        **kwargs,
     )
 
 
 class WebhookServer:
     """The bridge behind Telegram's webhook, served by uvicorn on its own port."""
 
-    def __init__(self, application: Application, settings: BotSettings) -> None:
+    def __init__(self, application: BridgeApplication, settings: BotSettings) -> None:
         self.application = application
         self.settings = settings
         app = webhook_app(application, settings.telegram_webhook_path, settings.webhook_secret())

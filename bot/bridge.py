@@ -30,7 +30,6 @@ from telegram import (
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -44,6 +43,7 @@ from bot.messages import Messages
 from bot.render import Outgoing, TextOut, defang, plan
 from bot.settings import BotSettings
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
+from bot.updates import BridgeApplication
 from vigie.protocol import FORGET, custom_type
 from vigie.pseudonym import learner_id
 from vigie.rasa_rest import RasaRestClient, RasaUnavailable
@@ -114,7 +114,7 @@ class Bridge:
         self._background: set[asyncio.Task[Any]] = set()
 
     # ----- lifecycle --------------------------------------------------------------------------
-    async def start(self, application: Application) -> None:
+    async def start(self, application: BridgeApplication) -> None:
         """Open the one shared HTTP client and register the command menu."""
         timeout = httpx.Timeout(self.settings.rasa_timeout_seconds, connect=2.0)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
@@ -128,7 +128,7 @@ class Bridge:
         except TelegramError as error:
             log.warning("could not register the command menu (%s)", type(error).__name__)
 
-    async def stop(self, _application: Application) -> None:
+    async def stop(self, _application: BridgeApplication) -> None:
         """Let pending small calls finish, then close the HTTP client."""
         if self._background:
             await asyncio.wait(self._background, timeout=5.0)
@@ -136,7 +136,7 @@ class Bridge:
             await self._http.aclose()
             self._http = None
 
-    def register(self, application: Application) -> None:
+    def register(self, application: BridgeApplication) -> None:
         """Wire every handler, most specific first."""
         private = filters.ChatType.PRIVATE
         application.add_handler(

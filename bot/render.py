@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.messages import Messages
 from bot.state import Choice
@@ -116,7 +116,7 @@ def _words(value: Any) -> str:
     return defang(value.strip()) if isinstance(value, str) else ""
 
 
-def _is_url(value: Any) -> bool:
+def _is_url(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 

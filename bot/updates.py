@@ -7,12 +7,23 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, TypeAlias
 
 from telegram import Bot, Update
+from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 from telegram.request import HTTPXRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+BridgeApplication: TypeAlias = Application[
+    ExtBot[None],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
+"""The Application `ApplicationBuilder().build()` makes: PTB's default bot and context types."""
 
 
 def readable(item: Any) -> dict[str, Any] | None:

@@ -13,9 +13,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from telegram.ext import Application
 
-from bot.updates import parse_update
+from bot.updates import BridgeApplication, parse_update
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def webhook_app(application: Application, path: str, secret: str) -> Starlette:
+def webhook_app(application: BridgeApplication, path: str, secret: str) -> Starlette:
     """POST `path` receives updates; GET /health says the bridge is up."""
 
     async def receive(request: Request) -> Response:
