@@ -74,3 +74,11 @@ def test_a_scenario_is_the_item_then_one_bubble_per_question_and_answer(scenario
     assert last.text.endswith("On continue ?")
     # every reflex shown: no model answer, the debrief's method says it once at the end
     assert all(scenario.steps[0].model_answer.fr not in b.text for b in bubbles)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_the_plain_open_question_never_says_twice_to_write(scenario_id: str) -> None:
+    """The scenarios' plain prompts say « Écris ton idée. »: the plain template adds nothing."""
+    intro = transcript(CATALOGUE, scenario_id, plain=True)[1].text
+    assert intro.count("Écris") <= 1, intro
+    assert "?." not in intro  # a title ending in « ? » is not followed by a full stop
