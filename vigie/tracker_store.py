@@ -1,7 +1,7 @@
 """Rasa's SQL tracker store, with work per message that does not grow with the conversation.
 
 Runs inside Rasa (endpoints.yml `type:`). Same table, same rows, same answers as Rasa's own
-SQLTrackerStore; it never changes what is stored or deleted, only how the latest session is found.
+SQLTrackerStore; it never changes what is stored or deleted, only how it is found and written.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
-from sqlalchemy.orm import Query, Session
+from sqlalchemy.orm import Query, Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,29 @@ INDEXES = (
 )  # fmt: skip
 
 
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL, as the API's engine on the same file sets it; `synchronous=NORMAL` under WAL: a
+    commit survives a crash of the process (only a power cut can lose the last ones)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class BoundedSQLTrackerStore(SQLTrackerStore):
-    """`SQLTrackerStore` whose latest-session query is two index seeks, not two scans."""
+    """`SQLTrackerStore` whose latest-session query is two index seeks, not two scans; on
+    SQLite, one kept connection (Rasa's opens a new one for each load and each save)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(
+                url, poolclass=QueuePool, pool_size=1, connect_args={"check_same_thread": False}
+            )
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sessionmaker(bind=self.engine)
         for index in INDEXES:
             try:
                 index.create(self.engine, checkfirst=True)

@@ -113,6 +113,19 @@ class BoundedSQLTrackerStoreTest(unittest.TestCase):
         # Rasa's own query reads every row of the sender: the check above has teeth
         self.assertGreater(theirs.of_retrieve(self.rasa, "long"), 10 * short)
 
+    def test_sqlite_keeps_one_connection_in_wal_mode(self) -> None:
+        opened: list[object] = []
+        sa.event.listen(self.store.engine, "connect", lambda conn, _record: opened.append(conn))
+        self.store.engine.dispose()
+        for turn in range(5):
+            tracker = asyncio.run(self.store.retrieve("short"))
+            assert tracker is not None
+            tracker.update(UserUttered(f"turn {turn}", timestamp=10**6 + turn))
+            asyncio.run(self.store.save(tracker))
+        self.assertEqual(len(opened), 1)
+        with sqlite3.connect(self.db) as db:
+            self.assertEqual(db.execute("PRAGMA journal_mode").fetchone()[0], "wal")
+
     def test_a_tracker_database_rasa_made_gets_the_indexes(self) -> None:
         older = str(Path(self.dir.name) / "older.db")
         with sqlite3.connect(older) as db:  # Rasa 3.6's table and index, nothing else
