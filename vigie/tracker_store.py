@@ -10,10 +10,12 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.core.tracker_store import SQLTrackerStore  # type: ignore[import-not-found]
+from rasa.shared.core.events import SessionStarted  # type: ignore[import-not-found]
 from sqlalchemy.orm import Query, Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+
+# Rasa is installed in .venv-rasa only: the app environment's type checker sees it as Any.
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +38,11 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class BoundedSQLTrackerStore(SQLTrackerStore):
+class BoundedSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     """`SQLTrackerStore` whose latest-session query is two index seeks, not two scans; on
     SQLite, one kept connection (Rasa's opens a new one for each load and each save)."""
+
+    engine: sa.engine.Engine
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,7 +62,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
 
     def _event_query(
         self, session: Session, sender_id: str, fetch_events_from_all_sessions: bool
-    ) -> Query:
+    ) -> Query[Any]:
         """Rasa's rows (events since the latest session start, or all), found by index:
         the start first (one seek), then the events at or after it (one range)."""
         event = self.SQLEvent
