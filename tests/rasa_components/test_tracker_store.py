@@ -1,4 +1,4 @@
-"""vigie.tracker_store: the conversation Rasa's own SQL store gives, found with work that does not
+"""nlu.tracker_store: the conversation Rasa's own SQL store gives, found with work that does not
 grow with the learner's past sessions. Runs in .venv-rasa (stdlib unittest), on a temp SQLite file.
 """
 
@@ -16,7 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from vigie.tracker_store import INDEXES, BoundedSQLTrackerStore
+from nlu.tracker_store import INDEXES, BoundedSQLTrackerStore
 
 DOMAIN = Domain.empty()
 
