@@ -52,7 +52,8 @@ def turn_for(message: str, number: int) -> Turn:
 @cache
 def _responses() -> dict[str, list[dict[str, Any]]]:
     with DOMAIN_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["responses"]
+        responses: dict[str, list[dict[str, Any]]] = yaml.safe_load(handle)["responses"]
+    return responses
 
 
 def wording(response: str, variables: dict[str, Any], plain: bool) -> str:

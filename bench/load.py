@@ -77,7 +77,9 @@ class FloorLearner:
     def __init__(self, rasa_url: str, number: int, seed: int) -> None:
         self.url = require_loopback(rasa_url) + "/webhooks/rest/webhook"
         self.sender = f"floor-{seed}-{number}-{random.Random(seed + number).getrandbits(48):x}"
-        self.messages = itertools.cycle(FLOOR_SCRIPT[number % 3 :] + FLOOR_SCRIPT[: number % 3])
+        self.messages: Iterator[str] = itertools.cycle(
+            FLOOR_SCRIPT[number % 3 :] + FLOOR_SCRIPT[: number % 3]
+        )
 
     async def prepare(self, client: httpx.AsyncClient) -> None:
         return None

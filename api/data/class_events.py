@@ -46,7 +46,7 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
     """Every event of the learners currently in the class, oldest first, in a stable order."""
     query = (
         select(
-            ProgressEvent.learner_id,
+            Learner.id,  # = ProgressEvent.learner_id by the join, and never NULL
             ProgressEvent.type,
             ProgressEvent.scenario_id,
             ProgressEvent.step_id,

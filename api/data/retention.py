@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     Column,
+    CursorResult,
     Engine,
     Float,
     Integer,
@@ -74,11 +75,19 @@ def erase_conversation(tracker: Engine, *, learner: str) -> int:
         ).rowcount
 
 
+def _deleted(result: object) -> int:
+    """How many rows a DELETE run by the ORM session removed: the session types its result as
+    a plain Result, but a DELETE's is a CursorResult, which has the count."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"a DELETE returned a {type(result).__name__}, not a CursorResult")
+    return result.rowcount
+
+
 def erase_progress(session: Session, *, learner: str) -> int:
     """The learner's events and pseudonym row; nothing about them is left."""
-    removed = session.execute(
-        delete(ProgressEvent).where(ProgressEvent.learner_id == learner)
-    ).rowcount
+    removed = _deleted(
+        session.execute(delete(ProgressEvent).where(ProgressEvent.learner_id == learner))
+    )
     session.execute(delete(Learner).where(Learner.id == learner))
     session.commit()
     return removed
@@ -160,8 +169,10 @@ def purge(
     progress_events = 0
     for learner in inactive:
         progress_events += erase_progress(session, learner=learner)
-    erasures = session.execute(
-        delete(Erasure).where(Erasure.erased_at < now - timedelta(days=erasure_days))
-    ).rowcount
+    erasures = _deleted(
+        session.execute(
+            delete(Erasure).where(Erasure.erased_at < now - timedelta(days=erasure_days))
+        )
+    )
     session.commit()
     return PurgeReport(tracker_events, len(inactive), progress_events, erasures, tracker_found)

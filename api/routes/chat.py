@@ -7,6 +7,7 @@ Never stores or logs the message text; Rasa's tracker is the only place it goes.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
@@ -30,7 +31,9 @@ from vigie.rasa_rest import RasaUnavailable
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/chat", tags=["chat"])
-TOO_MANY = {429: {"description": "Too many requests: wait `Retry-After` seconds"}}
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many requests: wait `Retry-After` seconds"}
+}
 
 
 def _unavailable() -> JSONResponse:

@@ -6,6 +6,8 @@ Never answers about another educator's class (404, like a missing one) nor witho
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 from fastapi.responses import HTMLResponse
 
@@ -19,7 +21,9 @@ router = APIRouter(
     tags=["classes"],
     responses={401: {"description": "No or invalid bearer token"}},
 )
-CLASS_SCOPED = {404: {"description": "No such class among the caller's"}}
+CLASS_SCOPED: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such class among the caller's"}
+}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -38,8 +38,16 @@ from vigie.rasa_rest import RasaRestClient
 T = TypeVar("T")
 
 
+def _state(request: Request, name: str, kind: type[T]) -> T:
+    """What api.main put in the app's state under `name`; anything else there is a setup bug."""
+    value = getattr(request.app.state, name)
+    if not isinstance(value, kind):
+        raise TypeError(f"app.state.{name} is a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
 def get_settings(request: Request) -> ApiSettings:
-    return request.app.state.settings
+    return _state(request, "settings", ApiSettings)
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -48,19 +56,19 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 def get_rasa(request: Request) -> RasaRestClient:
-    return request.app.state.rasa
+    return _state(request, "rasa", RasaRestClient)
 
 
 def get_signer(request: Request) -> SessionSigner:
-    return request.app.state.signer
+    return _state(request, "signer", SessionSigner)
 
 
 def get_tracker(request: Request) -> Engine:
-    return request.app.state.tracker_engine
+    return _state(request, "tracker_engine", Engine)
 
 
 def get_catalogue(request: Request) -> Catalogue:
-    return request.app.state.catalogue
+    return _state(request, "catalogue", Catalogue)
 
 
 def get_client_address(request: Request) -> str:

@@ -204,7 +204,7 @@ def _browser_bar(card: Card, url: str) -> None:
     padlock(card, MARGIN + 14, 34, 22, GREY)
     face = font("regular", 24)
     domain, _, path = url.removeprefix("https://").removeprefix("http://").partition("/")
-    x = MARGIN + 48
+    x: float = MARGIN + 48
     card.draw.text((x, 32), domain, font=face, fill=INK)
     x += face.getlength(domain)
     if path:

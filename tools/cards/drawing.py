@@ -107,7 +107,10 @@ def font(style: Style, size: int) -> ImageFont.FreeTypeFont:
     path = FONT_DIR / FONT_FILES[style]
     if path.exists():
         return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
-    return ImageFont.load_default(size=size)  # type: ignore[return-value]
+    builtin = ImageFont.load_default(size=size)
+    if not isinstance(builtin, ImageFont.FreeTypeFont):  # Pillow without FreeType: bitmap only
+        raise RuntimeError("Pillow has no FreeType support: the cards cannot be drawn")
+    return builtin
 
 
 def _mask_signature(face: ImageFont.FreeTypeFont, text: str) -> tuple[object, bytes]:
@@ -233,7 +236,7 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, indent: int = 0) -
     return lines
 
 
-def ellipsize(text: str, face: ImageFont.FreeTypeFont, width: int) -> str:
+def ellipsize(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
     if face.getlength(text) <= width:
         return text
     while text and face.getlength(text + "…") > width:

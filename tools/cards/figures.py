@@ -48,7 +48,7 @@ def _gradient(card: Surface, box: Box, top: RGB, bottom: RGB, bands: int = 12) -
         colour = tuple(round(a + (b - a) * ratio) for a, b in zip(top, bottom, strict=True))
         y0 = upper + height * band // bands
         y1 = upper + height * (band + 1) // bands
-        card.draw.rectangle((left, y0, right, y1), fill=colour)  # type: ignore[arg-type]
+        card.draw.rectangle((left, y0, right, y1), fill=colour)
 
 
 def _buildings(card: Surface, box: Box, horizon: int, rng: random.Random, night: bool) -> None:
@@ -109,7 +109,7 @@ def _crowd(card: Surface, box: Box, rng: random.Random, night: bool) -> None:
     if night:
         for x, colour in ((left + 120, (190, 60, 200)), (right - 140, (60, 170, 220))):
             beam = [(x - 6, upper), (x + 6, upper), (x + 70, lower), (x - 70, lower)]
-            card.draw.polygon(beam, fill=tuple(c // 2 + 30 for c in colour))  # type: ignore[arg-type]
+            card.draw.polygon(beam, fill=tuple(c // 2 + 30 for c in colour))
     for row in range(4):
         y = lower - 40 - row * 36
         for x in range(left + rng.randint(0, 20), right, 34):
@@ -349,13 +349,23 @@ def _decimals(values: Sequence[float]) -> int:
     return max((len(f"{v:g}".split(".")[1]) if "." in f"{v:g}" else 0) for v in values)
 
 
+def _listed(value: object) -> list[object]:
+    """A list of the item's chart data, or [] when it is missing or not a list."""
+    return value if isinstance(value, list) else []
+
+
+def _number(value: object, default: float) -> float:
+    """A number of the item's chart data; a missing, empty or zero one is `default`."""
+    return float(value) if isinstance(value, int | float | str) and value else default
+
+
 def draw_chart(card: Card, data: dict[str, object]) -> None:
     """Bar chart whose value axis starts at y_min, as the item shows it (a truncated axis shows)."""
     title = str(data.get("title", ""))
-    x_labels = [str(value) for value in data.get("x_labels", []) or []]  # type: ignore[union-attr]
-    values = [float(value) for value in data.get("values", []) or []]  # type: ignore[union-attr]
-    low = float(data.get("y_min", 0) or 0)  # type: ignore[arg-type]
-    high = float(data.get("y_max", max(values, default=1)) or 1)  # type: ignore[arg-type]
+    x_labels = [str(value) for value in _listed(data.get("x_labels"))]
+    values = [_number(value, 0.0) for value in _listed(data.get("values"))]
+    low = _number(data.get("y_min"), 0.0)
+    high = _number(data.get("y_max", max(values, default=1)), 1.0)
     card.y = MARGIN
     card.y = card.paragraph(MARGIN, card.y, title, WIDTH - 2 * MARGIN, style="bold", size=32)
     card.y += 8

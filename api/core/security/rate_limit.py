@@ -13,19 +13,21 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 MAX_KEYS = 50_000
 Clock = Callable[[], float]
+Entry = TypeVar("Entry")
 
 
 def _seconds(wait: float) -> int:
     return math.ceil(wait) if wait > 0 else 0
 
 
-class _Bounded(OrderedDict):
+class _Bounded(OrderedDict[str, Entry]):
     """Least recently used entries go first once `MAX_KEYS` is reached (memory stays bounded)."""
 
-    def put(self, key: str, value: object) -> None:
+    def put(self, key: str, value: Entry) -> None:
         self[key] = value
         self.move_to_end(key)
         while len(self) > MAX_KEYS:
@@ -55,7 +57,8 @@ class LoginThrottle:
     def __init__(self, *, forget_after: float, clock: Clock = time.monotonic) -> None:
         self._forget_after = forget_after
         self._clock = clock
-        self._failures: _Bounded = _Bounded()  # key → (count, time of the last failure)
+        # key → (count, time of the last failure)
+        self._failures: _Bounded[tuple[int, float]] = _Bounded()
         self._lock = threading.Lock()
 
     def retry_after(self, keys: dict[str, Backoff]) -> int:
@@ -91,7 +94,8 @@ class TokenBuckets:
         self._burst = float(burst)
         self._rate = per_minute / 60.0
         self._clock = clock
-        self._buckets: _Bounded = _Bounded()  # key → (tokens, time of the last update)
+        # key → (tokens, time of the last update)
+        self._buckets: _Bounded[tuple[float, float]] = _Bounded()
         self._lock = threading.Lock()
 
     def take(self, key: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -76,5 +77,5 @@ class CredentialSigner:
         )
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
