@@ -61,9 +61,10 @@ test-fast: $(VENV)/.stamp ## the quick loop, < 1 min: no Rasa, no browser, no se
 	VIGIE_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q \
 	  -m "not integration and not browser and not postgres and not scaled and not rasa and not telegram and not slow"
 
-lint: $(VENV)/.stamp ## ruff; the layers as import-linter contracts (.importlinter, docs/architecture.md)
+lint: $(VENV)/.stamp ## ruff; mypy ([tool.mypy]); the layers as import-linter contracts (.importlinter, docs/architecture.md)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(LINT_IMPORTS)
 
 eval-scoring: $(VENV)/.stamp ## criteria detection figures on tests/scoring/dev.yml
