@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ops.launcher import RASA_BIN
 from vigie.settings import PROJECT_ROOT
@@ -52,7 +53,8 @@ def test_test_stories_pass_with_the_trained_model(tmp_path: Path) -> None:
     assert result.returncode == 0, output
     # Rasa reads test stories only from files named test_*.yml: make sure none was skipped.
     expected = sum(
-        path.read_text(encoding="utf-8").count("- story:") for path in STORIES.glob("*.yml")
+        len(yaml.safe_load(path.read_text(encoding="utf-8"))["stories"])
+        for path in STORIES.glob("*.yml")
     )
     assert all(path.name.startswith("test_") for path in STORIES.glob("*.yml"))
     evaluated = re.search(r"Evaluating (\d+) stories", result.stdout + result.stderr)
