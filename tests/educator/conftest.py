@@ -16,13 +16,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from api.core.db import make_engine
-from api.core.security import passwords
-from api.core.security.tokens import BEARER_SALT, CredentialSigner
 from api.core.settings import ApiSettings
 from api.data.migrate import upgrade
 from api.data.models import Educator
 from api.main import create_app
 from tests.conftest import free_port
+from tests.support import educators
 from tests.support.postgres import PostgresServer
 
 PASSWORD = "mot-de-passe-solide"
@@ -32,8 +31,8 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    """One argon2 hash of PASSWORD, reused (hashing costs ~0.1 s)."""
-    return passwords.hash_password(PASSWORD)
+    """One argon2 hash of PASSWORD, reused."""
+    return educators.password_hash(PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -114,15 +113,9 @@ def make_educator(engine: Engine, password_hash: str) -> Callable[[str], Educato
 @pytest.fixture
 def bearer(settings: ApiSettings) -> Callable[[Educator], dict[str, str]]:
     """Authorization headers for an educator, signed like the token endpoint does."""
-    signer = CredentialSigner(
-        settings.secret("session_key"),
-        salt=BEARER_SALT,
-        max_age_seconds=settings.educator_token_minutes * 60,
-    )
 
     def headers(educator: Educator) -> dict[str, str]:
-        token = signer.issue(educator_id=educator.id, password_hash=educator.password_hash)
-        return {"Authorization": f"Bearer {token}"}
+        return educators.bearer_headers(settings, educator.id, educator.password_hash)
 
     return headers
 

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
@@ -25,6 +26,7 @@ from api.web.dashboard_session import LOGIN_PATH as DASHBOARD_LOGIN
 from api.web.dashboard_session import SESSION_COOKIE
 from api.web.login import Guards
 from tests.educator.conftest import PASSWORD
+from tests.support.clock import ManualClock
 
 REAL_TIME = time.time
 
@@ -79,17 +81,9 @@ def dashboard_sign_in(client: TestClient, email: str, password: str) -> Response
     return client.post(DASHBOARD_LOGIN, data=form, follow_redirects=False)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def guarded(client: TestClient, settings: ApiSettings) -> Clock:
+def guarded(client: TestClient, settings: ApiSettings) -> ManualClock:
     """Give the app a login throttle on a clock the test moves (no sleeping)."""
-    clock = Clock()
+    clock = ManualClock()
     client.app.state.login_guards = Guards(  # type: ignore[attr-defined]
         throttle=LoginThrottle(forget_after=settings.login_forget_after_seconds, clock=clock),
         gate=PasswordGate(settings.password_checks_at_once),
@@ -123,14 +117,15 @@ def test_failures_bring_growing_delays_not_a_lock(
         throttled = login(client, alice.email, PASSWORD)  # not even checked while waiting
         assert throttled.status_code == 429
         delays.append(int(throttled.headers["retry-after"]))
-        clock.now += delays[-1]
+        clock.advance(delays[-1])
         assert login(client, alice.email, "mauvais").status_code == 401
     assert delays == [5, 10, 20, 40, 80]
-    clock.now += settings.login_max_delay_seconds
+    clock.advance(settings.login_max_delay_seconds)
     assert login(client, alice.email, PASSWORD).status_code == 200  # never a hard lock
     assert login(client, alice.email, "mauvais").status_code == 401  # and the slate is clean
 
 
+@pytest.mark.slow
 def test_a_client_trying_many_accounts_waits_at_most_a_minute(
     client: TestClient, settings: ApiSettings
 ) -> None:
@@ -143,7 +138,7 @@ def test_a_client_trying_many_accounts_waits_at_most_a_minute(
         throttled = login(client, f"autre{i}@example.org", "mauvais")
         assert throttled.status_code == 429
         waits.append(int(throttled.headers["retry-after"]))
-        clock.now += waits[-1]
+        clock.advance(waits[-1])
         assert login(client, f"autre{i}@example.org", "mauvais").status_code == 401
     assert waits == [5, 10, 20, 40, 60, 60]  # capped: a school's address is never shut for long
 
@@ -158,6 +153,7 @@ def test_the_dashboard_form_has_the_same_delays(
     assert throttled.status_code == 429 and throttled.headers["retry-after"] == "5"
 
 
+@pytest.mark.slow
 def test_behind_a_trusted_proxy_each_client_has_its_own_delays(
     settings: ApiSettings, alice: Educator
 ) -> None:
@@ -175,15 +171,15 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_delays(
 
 
 def test_the_throttle_forgets_failures_after_a_quiet_day() -> None:
-    clock = Clock()
+    clock = ManualClock()
     throttle = LoginThrottle(forget_after=86400, clock=clock)
     backoff = Backoff(free=2, cap=900)
     throttle.failed(["pair:a"])
     throttle.failed(["pair:a"])
     assert throttle.retry_after({"pair:a": backoff}) == 5
-    clock.now += 3
+    clock.advance(3)
     assert throttle.retry_after({"pair:a": backoff}) == 2
-    clock.now += 86400
+    clock.advance(86400)
     assert throttle.retry_after({"pair:a": backoff}) == 0
     throttle.failed(["pair:a"])  # counted from zero again
     assert throttle.retry_after({"pair:a": backoff}) == 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from api.main import create_app
 from tests.educator.conftest import PASSWORD
 from tests.educator.helpers import CATALOGUE
 from tests.support.synthetic import class_history
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -49,10 +49,7 @@ def live_url(settings: ApiSettings) -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
+    assert wait_for(lambda: server.started, 15), "uvicorn did not start"
     yield base
     server.should_exit = True
     thread.join(timeout=10)

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 from api.core.settings import ApiSettings
 from api.main import create_app
 from tests.educator.helpers import known_class, new_class
+from tests.support.examples import examples
 
 
 def _schema() -> Any:
@@ -53,7 +54,7 @@ def context(
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_route_answers_a_server_error(case: Any, context: dict[str, Any]) -> None:
     turn = next(context["turn"])
     if case.path_parameters and "code" in case.path_parameters and turn % 2:

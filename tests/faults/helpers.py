@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import httpx
 import psutil
@@ -22,18 +19,7 @@ from scenarios.schema import Scenario
 from tests.conftest import Stack
 from tests.play import choose, right_answers, scores, texts
 
-T = TypeVar("T")
 NOT_SAVED = "n'a pas pu être enregistré"  # utter_progress_not_saved (domain.yml)
-
-
-def wait_for(predicate: Callable[[], T], timeout: float = 30.0, every: float = 0.3) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    return predicate()
 
 
 def chat(stack: Stack, token: str, message: str) -> httpx.Response:

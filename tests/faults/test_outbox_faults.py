@@ -23,8 +23,9 @@ import pytest
 
 from actions.outbox import DELIVERED, Outbox, OutboxError
 from tests.conftest import ARTIFACTS, Stack
-from tests.faults.helpers import NOT_SAVED, Learner, restart, scenario, stored_steps, wait_for
+from tests.faults.helpers import NOT_SAVED, Learner, restart, scenario, stored_steps
 from tests.play import texts
+from tests.support.wait import wait_for
 
 DISK_BYTES = 2 * 1024 * 1024
 

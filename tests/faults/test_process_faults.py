@@ -21,8 +21,8 @@ from tests.faults.helpers import (
     restart,
     scenario,
     stored_steps,
-    wait_for,
 )
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 OUTAGE_SECONDS = 60  # the API is down at least this long: the outbox backs off to its 30 s cap

@@ -13,6 +13,7 @@ from api.core.security.chat_sessions import SessionSigner
 from scenarios.loader import default_catalogue
 from tests.conftest import Stack
 from tests.play import choose, right_answers, scores, texts
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -43,16 +44,6 @@ def learner_of(stack: Stack, session: str) -> str:
     settings = stack.settings()
     signer = SessionSigner(settings.secret("session_key"), 3600)
     return signer.read(session).learner(settings.secret("pepper"))
-
-
-def wait_for(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    return predicate()
 
 
 def test_greeting_gets_a_french_answer_and_offers_the_quiz(stack: Stack) -> None:
@@ -92,7 +83,7 @@ def test_a_whole_scenario_scores_every_step_and_stores_each_event_once(stack: St
         done = [e for e in events if e[0] == "scenario_completed" and e[1] == scenario.id]
         return events if done else []
 
-    events = wait_for(complete)
+    events = wait_for(complete, 60, every=0.3)
     scored = [e for e in events if e[0] == "step_scored" and e[1] == scenario.id]
     assert sorted(e[2] for e in scored) == sorted(s.id for s in scenario.steps)
     assert {(e[2], e[3], e[4]) for e in scored} == {

@@ -17,8 +17,9 @@ from api.reports.anonymity import rate
 from scenarios.loader import default_catalogue
 from scenarios.schema import QuizItem
 from tests.conftest import Stack
-from tests.integration.test_foundation import say, wait_for
+from tests.integration.test_foundation import say
 from tests.play import choose, texts
+from tests.support.wait import wait_for
 from vigie.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
@@ -122,7 +123,7 @@ def test_the_chat_and_the_dashboard_give_the_same_figures(stack: Stack) -> None:
         ).json()
         return body if body["quiz"]["gain"]["learners"] == LEARNERS else {}
 
-    quiz = wait_for(class_figures)["quiz"]
+    quiz = wait_for(class_figures, 60, every=0.3)["quiz"]
     assert quiz, "the quiz answers did not reach the dashboard"
 
     def published(part: str, position: int) -> float | None:

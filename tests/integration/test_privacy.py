@@ -9,8 +9,9 @@ import pytest
 from api.core.security.chat_sessions import SessionSigner
 from scenarios.loader import default_catalogue
 from tests.conftest import ARTIFACTS, Stack
-from tests.integration.test_foundation import new_session, say, stored_events, texts, wait_for
+from tests.integration.test_foundation import new_session, say, stored_events, texts
 from tests.play import choose
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +44,7 @@ def test_forget_me_erases_progress_and_conversation(stack: Stack) -> None:
     say(stack, token, choose(scenario.id))
     say(stack, token, "/answer_true")
     say(stack, token, choose("3"))
-    assert wait_for(lambda: [e for e in stored_events(stack) if e[5] == learner])
+    assert wait_for(lambda: [e for e in stored_events(stack) if e[5] == learner], 60)
     assert tracker_rows(stack, learner) > 0
 
     confirm = say(stack, token, "/forget_me")
@@ -69,7 +70,7 @@ def test_canaries_never_reach_the_database_the_outbox_or_the_logs(stack: Stack) 
         f"je demanderais à {CANARIES[4]} et je vérifierais la source, IBAN {CANARIES[5]}",
     )
     learner = learner_of(stack, token)
-    assert wait_for(lambda: [e for e in stored_events(stack) if e[5] == learner])
+    assert wait_for(lambda: [e for e in stored_events(stack) if e[5] == learner], 60)
 
     haystacks = {}
     for path in [stack.var_dir / "vigie.db", stack.var_dir / "outbox.db"]:

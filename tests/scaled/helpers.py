@@ -1,16 +1,11 @@
-"""Small helpers of the scaled tests: pseudonymous learners, Rasa's REST channel, waiting."""
+"""Small helpers of the scaled tests: pseudonymous learners, Rasa's REST channel."""
 
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
 import httpx
-
-T = TypeVar("T")
 
 
 def new_learner() -> str:
@@ -26,13 +21,3 @@ def rest(base_url: str, sender: str, message: str) -> list[dict]:
     )
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def wait_for(predicate: Callable[[], T], timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    return predicate()

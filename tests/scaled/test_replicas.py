@@ -16,7 +16,8 @@ from ops.launcher import TRACKER_DATABASE
 from scenarios.loader import default_catalogue
 from tests.play import choose, right_answers, scores
 from tests.scaled.conftest import ScaledStack
-from tests.scaled.helpers import new_learner, rest, wait_for
+from tests.scaled.helpers import new_learner, rest
+from tests.support.wait import wait_for
 from vigie.rasa_rest import SENDER_HEADER
 
 pytestmark = [pytest.mark.integration, pytest.mark.scaled]
@@ -82,7 +83,7 @@ def test_a_learner_served_alternately_by_both_replicas_stays_coherent(
         done = any(r[0] == "scenario_completed" for r in rows)
         return rows if done and steps == {step.id for step in scenario.steps} else []
 
-    rows = wait_for(complete)
+    rows = wait_for(complete, every=0.5)
     scored = [r for r in rows if r[0] == "step_scored"]
     assert sorted(r[2] for r in scored) == sorted(step.id for step in scenario.steps)  # once each
     assert {(r[2], r[3], r[4]) for r in scored} == {
@@ -130,7 +131,7 @@ def test_web_chat_through_nginx_and_both_api_processes(scaled: ScaledStack) -> N
         steps = sorted(step for _, step in rows)
         return rows if done == [["1"]] and steps == sorted(s.id for s in scenario.steps) else []
 
-    rows = wait_for(completed)
+    rows = wait_for(completed, every=0.5)
     assert len({learner for learner, _ in rows}) == 1
     assert sorted(step for _, step in rows) == sorted(s["step"] for s in received)
     # The session row (written by whichever API process answered) is in PostgreSQL too.
@@ -210,7 +211,7 @@ def test_killing_a_rasa_replica_mid_load_loses_no_scored_answer(scaled: ScaledSt
         wanted = {(learner, s["scenario"], s["step"]) for learner, s in received}
         return rows if wanted <= keys else []
 
-    rows = wait_for(all_stored, timeout=60)
+    rows = wait_for(all_stored, timeout=60, every=0.5)
     assert rows, "a score a learner saw is missing from PostgreSQL"
     counted = Counter((r[0], r[1], r[2]) for r in rows)
     assert max(counted.values()) == 1, "an answer was stored twice"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
 from scenarios import audit
@@ -29,6 +30,7 @@ def figure(section: audit.Section, label: str) -> audit.Figure:
     return next(f for f in section.figures if f.label.startswith(label))
 
 
+@pytest.mark.slow
 def test_the_shipped_catalogue_and_quiz_are_within_every_limit() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ops.cli", "scenarios", "audit"],

@@ -14,6 +14,7 @@ from scenarios.loader import SCENARIOS_DIR, CatalogueError, load_catalogue
 from vigie.settings import PROJECT_ROOT
 
 
+@pytest.mark.slow
 def test_the_shipped_catalogue_validates_with_the_cli() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ops.cli", "scenarios", "validate"],
@@ -63,6 +64,7 @@ def test_errors_name_the_file_and_the_field(tmp_path: Path, edit, expected: str)
     assert any(expected in problem for problem in error.value.problems), error.value.problems
 
 
+@pytest.mark.slow
 def test_the_action_server_refuses_to_start_on_an_invalid_file(tmp_path: Path) -> None:
     import os
 

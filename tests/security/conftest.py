@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 
 from api.core.db import make_engine
 from api.core.settings import ApiSettings
-from api.data import educators
+from api.data import educators, models
 from api.data.migrate import upgrade
 from api.main import create_app
 from ops.launcher import Ports, api_spec
 from tests.conftest import ARTIFACTS, free_port
+from tests.support.educators import bearer_headers, password_hash
 from vigie.settings import PROJECT_ROOT
 
 EMAIL = "securite@college.example"
@@ -62,16 +63,22 @@ def make_settings(var_dir: Path, **overrides: object) -> ApiSettings:
 
 
 def signed_in(client: TestClient, settings: ApiSettings) -> Educator:
-    """Create the educator, get a bearer token, open a dashboard session, create a class."""
-    add_educator(settings.effective_database_url)
-    token = client.post("/api/v1/auth/token", data={"username": EMAIL, "password": PASSWORD})
-    assert token.status_code == 200, token.text
-    auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    """Create the educator, open a dashboard session, create a class with a bearer token
+    (signed as the token endpoint signs it: tests/educator/test_auth.py signs in for real)."""
+    educator = add_educator(settings.effective_database_url)
+    auth = bearer_headers(settings, educator.id, educator.password_hash)
     form = {"email": EMAIL, "password": PASSWORD, "csrf_token": csrf_of(client.get(LOGIN).text)}
     assert client.post(LOGIN, data=form, follow_redirects=False).status_code == 303
     created = client.post("/api/v1/classes", json={"name": "4e B"}, headers=auth)
     assert created.status_code == 201, created.text
     return Educator(client, auth, created.json()["code"], settings)
+
+
+@pytest.fixture
+def visitor(tmp_path: Path) -> Iterator[TestClient]:
+    """Anyone on the internet: the same app, nobody signed in."""
+    with TestClient(create_app(make_settings(tmp_path))) as client:
+        yield client
 
 
 @pytest.fixture
@@ -136,8 +143,16 @@ def stop_api(api: LiveApi) -> None:
             api.process.wait()
 
 
-def add_educator(database_url: str, email: str = EMAIL, password: str = PASSWORD) -> None:
+def add_educator(
+    database_url: str, email: str = EMAIL, password: str = PASSWORD
+) -> models.Educator:
+    """The account `vigie create-educator` would make, with the run's hash of the password."""
     engine = make_engine(database_url)
-    with Session(engine) as session:
-        educators.create(session, email=email, password=password)
+    with Session(engine, expire_on_commit=False) as session:
+        educator = models.Educator(
+            email=educators.normalise_email(email), password_hash=password_hash(password)
+        )
+        session.add(educator)
+        session.commit()
     engine.dispose()
+    return educator

@@ -21,6 +21,7 @@ from api.core.security.tokens import BEARER_SALT, SESSION_SALT, CredentialSigner
 from api.main import create_app
 from tests.conftest import Stack
 from tests.security.conftest import make_settings
+from tests.support.examples import examples
 
 CHAT_SALT = "vigie-chat-session"
 
@@ -85,7 +86,9 @@ def test_a_chat_token_is_no_educator_credential(app_and_key: tuple[TestClient, s
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(token=st.text(min_size=1, max_size=512))
 def test_any_session_string_is_401_or_422_never_500(

@@ -16,25 +16,18 @@ from api.core.security.chat_limits import ChatLimits
 from api.core.settings import ApiSettings
 from api.main import create_app
 from tests.security.conftest import make_settings, signed_in
+from tests.support.clock import ManualClock
 
 SCHOOL = ("198.51.100.7", 40000)
 HOME = ("203.0.113.20", 40000)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
-def limited_app(settings: ApiSettings, clock: Clock) -> FastAPI:
+def limited_app(settings: ApiSettings, clock: ManualClock) -> FastAPI:
     app = create_app(settings)
     app.state.chat_limits = ChatLimits.from_settings(settings, clock=clock)
     return app
@@ -61,7 +54,7 @@ def tight(tmp_path: Path) -> ApiSettings:
     )
 
 
-def test_new_sessions_are_limited_per_address(tight: ApiSettings, clock: Clock) -> None:
+def test_new_sessions_are_limited_per_address(tight: ApiSettings, clock: ManualClock) -> None:
     app = limited_app(tight, clock)
     school, home = from_address(app, SCHOOL), from_address(app, HOME)
     assert [new_session(school) for _ in range(5)] == [201] * 5
@@ -70,11 +63,11 @@ def test_new_sessions_are_limited_per_address(tight: ApiSettings, clock: Clock) 
     assert refused.headers["retry-after"] == "10"
     assert "adresse" in refused.json()["detail"]
     assert new_session(home) == 201  # another address is not affected
-    clock.now += 10
+    clock.advance(10)
     assert [new_session(school) for _ in range(2)] == [201, 429]
 
 
-def test_a_class_cannot_be_padded_with_made_up_sessions(tmp_path: Path, clock: Clock) -> None:
+def test_a_class_cannot_be_padded_with_made_up_sessions(tmp_path: Path, clock: ManualClock) -> None:
     settings = make_settings(
         tmp_path, chat_sessions_burst_per_class=3, chat_sessions_per_minute_per_class=1
     )
@@ -89,11 +82,11 @@ def test_a_class_cannot_be_padded_with_made_up_sessions(tmp_path: Path, clock: C
         throttled = addresses[4].post("/chat/session", json={"class_code": code})
         assert "classe" in throttled.json()["detail"] and throttled.headers["retry-after"] == "60"
         assert new_session(addresses[4]) == 201  # a session without a class is not refused
-        clock.now += 60
+        clock.advance(60)
         assert new_session(addresses[4], code) == 201
 
 
-def test_messages_are_limited_per_session(tight: ApiSettings, clock: Clock) -> None:
+def test_messages_are_limited_per_session(tight: ApiSettings, clock: ManualClock) -> None:
     with from_address(limited_app(tight, clock), SCHOOL) as client:
         first = client.post("/chat/session", json={}).json()["session_id"]
         other = client.post("/chat/session", json={}).json()["session_id"]
@@ -105,18 +98,19 @@ def test_messages_are_limited_per_session(tight: ApiSettings, clock: Clock) -> N
 
         assert [say(first) for _ in range(4)] == [503, 503, 503, 429]
         assert say(other) == 503  # each session has its own allowance
-        clock.now += 1
+        clock.advance(1)
         assert [say(first), say(first)] == [503, 429]
         refused = client.post("/chat", json={"session_id": first, "message": "salut"})
         assert refused.headers["retry-after"] == "1" and refused.json()["detail"]
 
 
-def test_forged_sessions_stay_401_however_many(tight: ApiSettings, clock: Clock) -> None:
+def test_forged_sessions_stay_401_however_many(tight: ApiSettings, clock: ManualClock) -> None:
     with from_address(limited_app(tight, clock), SCHOOL) as client:
         body = {"session_id": "x.y.z", "message": "a"}
         assert {client.post("/chat", json=body).status_code for _ in range(5)} == {401}
 
 
+@pytest.mark.slow
 def test_the_defaults_let_a_whole_school_start_behind_one_address(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     with TestClient(create_app(settings)) as client:
@@ -127,7 +121,7 @@ def test_the_defaults_let_a_whole_school_start_behind_one_address(tmp_path: Path
 
 
 @pytest.fixture
-def behind_proxy(tight: ApiSettings, clock: Clock) -> Iterator[FastAPI]:
+def behind_proxy(tight: ApiSettings, clock: ManualClock) -> Iterator[FastAPI]:
     yield limited_app(tight.model_copy(update={"trusted_proxies": "10.0.0.10"}), clock)
 
 

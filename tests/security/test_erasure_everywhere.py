@@ -66,6 +66,7 @@ def progress_of(api: LiveApi) -> tuple[int, int]:
     return events or 0, learners or 0
 
 
+@pytest.mark.slow
 def test_events_left_in_another_replicas_outbox_do_not_bring_a_learner_back(
     api: LiveApi,
 ) -> None:
@@ -140,6 +141,7 @@ def test_the_purge_warns_about_a_missing_tracker_and_forgets_old_erasures(
     assert "no Rasa tracker table" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_an_event_without_a_learner_is_never_dropped(api: LiveApi) -> None:
     outbox, _ = replica(api, 3)
     distress = {"id": str(uuid.uuid4()), "type": "distress",

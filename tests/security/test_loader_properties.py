@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from scenarios.loader import CATALOGUE_DIR, CatalogueError, load_catalogue, load_quiz, load_scenario
 from scenarios.schema import Scenario
+from tests.support.examples import examples
 
 SCENARIO_ID = "annonce_mairie_college"
 FRAGMENTS = [
@@ -27,7 +28,9 @@ FRAGMENTS = [
     "2020-13-45", "12:30:00", "0x", "0o9", "1e400000", "-.inf", ".nan", "~", "null", "yes",
     "\t", "\ufeff", "\x00", "\u2028", "é", "🙂", "\ud7ff", SCENARIO_ID,
 ]  # fmt: skip
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 yamlish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=60).map(
     "".join
@@ -98,7 +101,7 @@ def real_scenario() -> dict:
 
 
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -120,7 +123,7 @@ def test_the_real_scenario_is_still_valid(real_scenario: dict) -> None:
     assert loads_or_reports(lambda file: file.write_text(dumped, encoding="utf-8")) is not None
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(text=yamlish)
 def test_the_quiz_loader_too(text: str) -> None:
     loads_or_reports(
@@ -128,7 +131,7 @@ def test_the_quiz_loader_too(text: str) -> None:
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(texts=st.lists(yamlish, min_size=1, max_size=4))
 def test_a_catalogue_of_bad_files_reports_every_file(texts: list[str]) -> None:
     with tempfile.TemporaryDirectory() as directory:

@@ -27,6 +27,8 @@ from tests.security.conftest import (
     stop_api,
 )
 
+pytestmark = pytest.mark.slow  # `vigie api` as its own process, then a burst of argon2 checks
+
 BURST = 30
 ARGON2_MIB = 64  # argon2-cffi's RFC 9106 low-memory profile (api/core/security/passwords.py)
 

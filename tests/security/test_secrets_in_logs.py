@@ -13,9 +13,10 @@ import pytest
 
 from scenarios.loader import default_catalogue
 from tests.conftest import ARTIFACTS, Stack
-from tests.integration.test_foundation import new_session, say, stored_events, wait_for
+from tests.integration.test_foundation import new_session, say, stored_events
 from tests.integration.test_privacy import learner_of
 from tests.play import choose, right_answers
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +35,7 @@ def test_no_secret_reaches_a_log_file(stack: Stack) -> None:
         for message in messages:
             say(stack, token, message)
     learner = learner_of(stack, token)  # its events went through the ingest token
-    assert wait_for(lambda: [e for e in stored_events(stack) if e[5] == learner])
+    assert wait_for(lambda: [e for e in stored_events(stack) if e[5] == learner], 60)
     bad = {"next_action": "action_vigie", "sender_id": "x", "tracker": {}, "domain": {}}
     url = f"http://127.0.0.1:{stack.ports.actions}/webhook"
     assert httpx.post(url, params={"token": "wrong"}, json=bad).status_code == 401

@@ -74,6 +74,7 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     ],
     ids=["api", "action server", "purge"],
 )
+@pytest.mark.slow
 def test_processes_do_not_start_on_a_placeholder(command: list[str], tmp_path: Path) -> None:
     env = clean_env(tmp_path, VIGIE_INGEST_TOKEN="change-me", VIGIE_ACTION_TOKEN="change-me")
     result = subprocess.run(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,12 +111,3 @@ def start_bridge(tmp_path: Path, bot_api: FakeBotApi, rasa: StubRasa) -> Iterato
     for bridge in running:
         bridge.stop()
         assert bridge.error is None, bridge.error
-
-
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.02)
-    return predicate()

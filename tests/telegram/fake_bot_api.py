@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.conftest import free_port
+from tests.support.wait import wait_for
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api"
 BOT = {
@@ -146,14 +147,11 @@ class FakeBotApi:
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        server = self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=server.run, daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the fake Bot API did not start")
-            time.sleep(0.02)
+        if not wait_for(lambda: server.started, 10, 0.02):
+            raise RuntimeError("the fake Bot API did not start")
 
     def stop(self) -> None:
         if self._server is not None:
@@ -203,13 +201,7 @@ class FakeBotApi:
     def wait_for(
         self, predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition"
     ) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.02)
-        value = predicate()
+        value = wait_for(predicate, timeout, every=0.02)
         if not value:
             recent = [(c.method, c.params.get("text")) for c in self.calls[-15:]]
             raise AssertionError(f"timed out waiting for {what}; last calls: {recent}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.conftest import free_port
+from tests.support.wait import wait_for
 
 # A 1×1 PNG, served as a scenario image.
 PNG = base64.b64decode(
@@ -59,14 +59,11 @@ class StubRasa:
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        server = self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=server.run, daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the stub Rasa did not start")
-            time.sleep(0.02)
+        if not wait_for(lambda: server.started, 10, 0.02):
+            raise RuntimeError("the stub Rasa did not start")
 
     def stop(self) -> None:
         if self._server is not None:

@@ -13,9 +13,12 @@ import pytest
 
 from bot.messages import load_messages
 from bot.render import utf16_len
+from bot.state import RateLimiter
 from tests.conftest import free_port
+from tests.support.clock import ManualClock
+from tests.support.wait import wait_for
 from tests.telegram import fake_bot_api as tg
-from tests.telegram.conftest import BridgeFactory
+from tests.telegram.conftest import BridgeFactory, RunningBridge
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.stub_rasa import PNG, StubRasa
 from vigie.pseudonym import learner_id
@@ -373,18 +376,36 @@ def test_non_text_messages_get_the_friendly_answer_and_are_never_downloaded(
     assert bot_api.calls_to("getFile") == []
 
 
-# ----- flood control --------------------------------------------------------------------------
+# ----- flood control (the limiter's clock is moved by the test: windows pass at once) -----------
+def on_manual_clock(running: RunningBridge) -> ManualClock:
+    """Give the running bridge a rate limiter with its own settings on a clock the test moves."""
+    clock, settings = ManualClock(), running.settings
+    running.bridge.limiter = RateLimiter(
+        settings.rate_limit_messages,
+        settings.rate_limit_window_seconds,
+        settings.rate_limit_cooldown_seconds,
+        settings.max_tracked_chats,
+        clock=clock,
+    )
+    return clock
+
+
+def judged(clock: ManualClock, messages: int) -> None:
+    """Wait until the limiter has judged that many messages (it reads its clock once each)."""
+    assert wait_for(lambda: clock.reads >= messages, 15), f"{clock.reads} of {messages} judged"
+
+
 def test_50_messages_in_5_seconds_get_one_warning_and_the_bridge_keeps_running(
     start_bridge: BridgeFactory, bot_api: FakeBotApi, rasa: StubRasa
 ) -> None:
     bridge = start_bridge(rate_limit_messages=8, rate_limit_window_seconds=10)
+    clock = on_manual_clock(bridge)
     flooder, other = 7, 8
-    started = time.monotonic()
     for second in range(5):
         bot_api.inject(*(tg.text(flooder, f"spam {second}-{i}") for i in range(10)))
         bot_api.inject(tg.text(other, f"normal {second}"))
-        time.sleep(max(0.0, started + second + 1 - time.monotonic()))
-    assert time.monotonic() - started < 6
+        judged(clock, 11 * (second + 1))
+        clock.advance(1.0)
     bot_api.wait_sent(other, 5)
     bot_api.wait_quiet()
     flooder_texts = bot_api.texts(flooder)
@@ -400,12 +421,20 @@ def test_50_messages_in_5_seconds_get_one_warning_and_the_bridge_keeps_running(
 def test_a_flooder_is_answered_again_after_the_cooldown(
     start_bridge: BridgeFactory, bot_api: FakeBotApi, rasa: StubRasa
 ) -> None:
-    start_bridge(rate_limit_messages=3, rate_limit_window_seconds=10, rate_limit_cooldown_seconds=1)
+    bridge = start_bridge(
+        rate_limit_messages=3, rate_limit_window_seconds=10, rate_limit_cooldown_seconds=60
+    )
+    clock = on_manual_clock(bridge)
     bot_api.inject(*(tg.text(LEARNER, f"m{i}") for i in range(10)))
     bot_api.wait_sent(LEARNER, 4)
     bot_api.wait_quiet()
     assert bot_api.texts(LEARNER) == ["m0", "m1", "m2", MESSAGES("rate_limited")]
-    time.sleep(1.1)
+    clock.advance(59.0)
+    bot_api.inject(tg.text(LEARNER, "encore trop tôt"))
+    judged(clock, 11)
+    bot_api.wait_quiet()
+    assert len(bot_api.texts(LEARNER)) == 4  # still in the cooldown: ignored
+    clock.advance(1.0)
     bot_api.inject(tg.text(LEARNER, "je suis calme"))
     assert bot_api.wait_sent(LEARNER, 5)[4].text == "je suis calme"
 

@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.telegram import fake_bot_api as tg
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.stub_rasa import StubRasa
 from vigie.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.telegram  # `vigie bot` as a real process
 
 
 def bot_env(tmp_path: Path, bot_api: FakeBotApi, rasa: StubRasa) -> dict[str, str]:

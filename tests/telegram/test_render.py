@@ -22,6 +22,7 @@ from bot.render import (
     utf16_len,
 )
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
+from tests.support.clock import ManualClock
 from tests.telegram import fake_bot_api as tg
 from tests.telegram.conftest import BridgeFactory
 from tests.telegram.fake_bot_api import FakeBotApi, auto_links
@@ -196,38 +197,44 @@ def test_keyboard_store_is_bounded() -> None:
 
 
 def test_rate_limiter_warns_once_then_drops_until_the_cooldown_ends() -> None:
-    now = [0.0]
-    limiter = RateLimiter(limit=3, window=10, cooldown=30, max_keys=10, clock=lambda: now[0])
+    clock = ManualClock()
+    limiter = RateLimiter(limit=3, window=10, cooldown=30, max_keys=10, clock=clock)
     verdicts = []
     for _ in range(50):
         verdicts.append(limiter.hit("a"))
-        now[0] += 0.1
+        clock.advance(0.1)
     assert verdicts[:3] == [Verdict.ALLOW] * 3
     assert verdicts[3] is Verdict.WARN
     assert set(verdicts[4:]) == {Verdict.DROP}
     assert limiter.hit("b") is Verdict.ALLOW  # other learners are not affected
-    now[0] += 30
+    clock.advance(30)
     assert limiter.hit("a") is Verdict.ALLOW
 
 
 def test_rate_limiter_allows_a_steady_pace() -> None:
-    now = [0.0]
-    limiter = RateLimiter(limit=3, window=10, cooldown=30, max_keys=10, clock=lambda: now[0])
+    clock = ManualClock()
+    limiter = RateLimiter(limit=3, window=10, cooldown=30, max_keys=10, clock=clock)
     for _ in range(20):
         assert limiter.hit("a") is Verdict.ALLOW
-        now[0] += 4
+        clock.advance(4)
 
 
 def test_chat_locks_keep_order_and_clean_up() -> None:
     async def scenario() -> list[str]:
-        locks, done = ChatLocks(), []
+        locks, done, queued = ChatLocks(), [], asyncio.Event()
 
-        async def answer(name: str, delay: float) -> None:
+        async def answer(name: str, slow: bool = False) -> None:
             async with locks.hold(1):
-                await asyncio.sleep(delay)
+                if slow:
+                    await queued.wait()  # still answering while the two others arrive
                 done.append(name)
 
-        await asyncio.gather(answer("slow", 0.2), answer("fast", 0.0), answer("last", 0.0))
+        async def the_others_are_waiting() -> None:  # tasks start in order: they are queued
+            queued.set()
+
+        await asyncio.gather(
+            answer("slow", slow=True), answer("fast"), answer("last"), the_others_are_waiting()
+        )
         assert len(locks) == 0
         return done
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from nlu.components import distress
 from nlu.components.distress import bare, is_distress, match
 from tests.nlu_examples import TRAINING
+from tests.support.examples import examples
 
 # A learner talking about their own situation: must always be caught.
 DISTRESS = [
@@ -186,7 +187,7 @@ def test_bare_text_is_words_and_spaces() -> None:
     assert bare(None) == ""  # type: ignore[arg-type]
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.text())
 def test_never_raises_on_any_text(text: str) -> None:
     match(text)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from nlu.components import normalise as module
 from nlu.components.normalise import DATA, chunk_spans, normalise, normalise_chunks
+from tests.support.examples import examples
 
 
 @pytest.mark.parametrize(
@@ -262,7 +263,7 @@ _teen_text = st.lists(st.one_of(_teen_words, st.text(min_size=1, max_size=6)), m
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_property_any_text(text: str) -> None:
     result = normalise(text)
@@ -273,7 +274,7 @@ def test_property_any_text(text: str) -> None:
     assert normalise(result) == result
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_teen_text)
 def test_property_teen_text_idempotent(text: str) -> None:
     once = normalise(text)

@@ -43,6 +43,7 @@ def test_ordinary_answers_are_kept(answer: str) -> None:
     assert scrub(answer) == answer
 
 
+@pytest.mark.slow
 def test_names_are_removed_with_spacy_ner() -> None:
     import spacy
 
