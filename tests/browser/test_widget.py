@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import FrameLocator, Locator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, Route, expect
 from sqlalchemy import create_engine, func, select
 
 from api.data.models import Learner
@@ -309,7 +309,7 @@ def test_a_lost_request_is_retried_once(new_page: Callable[..., Page], hostile_u
     say(page, "salut")  # the session exists now
     attempts: list[str] = []
 
-    def drop_first(route) -> None:  # type: ignore[no-untyped-def]
+    def drop_first(route: Route) -> None:
         attempts.append(route.request.method)
         if len(attempts) == 1:
             route.abort("connectionreset")

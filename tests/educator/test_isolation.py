@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -27,8 +28,9 @@ def walk(router: Any) -> Iterator[Any]:
 
 
 def class_routes(client: TestClient, prefix: str) -> list[tuple[str, str]]:
+    assert isinstance(client.app, FastAPI)
     routes = []
-    for route in walk(client.app.router):  # type: ignore[attr-defined]
+    for route in walk(client.app.router):
         if isinstance(route, APIRoute) and route.path.startswith(prefix + "/{code}"):
             routes.extend((method, route.path) for method in sorted(route.methods))
     return routes
@@ -36,7 +38,9 @@ def class_routes(client: TestClient, prefix: str) -> list[tuple[str, str]]:
 
 def dashboard_login(client: TestClient, email: str, password: str) -> None:
     page = client.get(DASHBOARD_LOGIN).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, "the login page has no CSRF field"
+    token = found.group(1)
     response = client.post(
         DASHBOARD_LOGIN,
         data={"email": email, "password": password, "csrf_token": token},

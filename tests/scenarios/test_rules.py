@@ -187,6 +187,7 @@ def test_quiz_items_are_checked_in_every_form() -> None:
             quiz_item(3, explanation=Wording(fr="Faux : le club dément.", falc="Faux.")),
         ],
     )
+    # a stand-in with a third form: the rules read whatever `form_…` fields the quiz has
     found = rules.quiz_problems(quiz)  # type: ignore[arg-type]
     assert any("quiz.yml: form_c.0.source: judging word « anonyme »" in p for p in found)
     assert any("form_c.1.text.fr: address 'club-judo.fr'" in p for p in found)

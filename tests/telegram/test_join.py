@@ -11,9 +11,11 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
@@ -47,13 +49,13 @@ def api_settings(tmp_path: Path) -> ApiSettings:
     return settings
 
 
-def add_class(app, code: str) -> None:  # type: ignore[no-untyped-def]
+def add_class(app: Any, code: str) -> None:  # the FastAPI app (TestClient.app is typed ASGI)
     with app.state.session_factory() as session:
         session.add(Classroom(code=code, name="4e B"))
         session.commit()
 
 
-def class_of(app, learner: str) -> str | None:  # type: ignore[no-untyped-def]
+def class_of(app: Any, learner: str) -> str | None:
     with app.state.session_factory() as session:
         row = session.get(Learner, learner)
         return None if row is None else row.class_code
@@ -130,7 +132,7 @@ def test_join_needs_the_ingest_token(client: TestClient, headers: dict) -> None:
 
 # ----- the bridge against the real API over HTTP ------------------------------------------------
 @pytest.fixture
-def live_api(api_settings: ApiSettings) -> Iterator[tuple[str, object]]:
+def live_api(api_settings: ApiSettings) -> Iterator[tuple[str, FastAPI]]:
     app = create_app(api_settings)
     add_class(app, CODE)
     port = free_port()
@@ -152,7 +154,7 @@ def test_start_with_a_class_code_joins_the_class_then_greets(
     start_bridge: BridgeFactory,
     bot_api: FakeBotApi,
     rasa: StubRasa,
-    live_api: tuple[str, object],
+    live_api: tuple[str, FastAPI],
     api_settings: ApiSettings,
 ) -> None:
     url, app = live_api
@@ -171,7 +173,7 @@ def test_start_with_an_unknown_class_code_says_so_then_greets(
     start_bridge: BridgeFactory,
     bot_api: FakeBotApi,
     rasa: StubRasa,
-    live_api: tuple[str, object],
+    live_api: tuple[str, FastAPI],
     api_settings: ApiSettings,
 ) -> None:
     url, app = live_api
@@ -187,7 +189,7 @@ def test_a_confirmed_oubli_erases_the_learner_through_the_api(
     start_bridge: BridgeFactory,
     bot_api: FakeBotApi,
     rasa: StubRasa,
-    live_api: tuple[str, object],
+    live_api: tuple[str, FastAPI],
     api_settings: ApiSettings,
 ) -> None:
     def conversation(_sender: str, message: str) -> tuple[int, list, float]:
@@ -213,7 +215,7 @@ def test_a_confirmed_oubli_erases_the_learner_through_the_api(
     assert bot_api.wait_sent(user_id, 3)[2].text == "🧹 C'est fait"
     bot_api.wait_quiet()
     assert bot_api.texts(user_id)[2:] == ["🧹 C'est fait"]  # the marker is not shown
-    with app.state.session_factory() as session:  # type: ignore[attr-defined]
+    with app.state.session_factory() as session:
         assert session.get(Learner, learner) is None
     with tracker.connect() as connection:
         count = select(func.count()).select_from(RASA_EVENTS)
