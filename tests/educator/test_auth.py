@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
@@ -84,7 +85,8 @@ def dashboard_sign_in(client: TestClient, email: str, password: str) -> Response
 def guarded(client: TestClient, settings: ApiSettings) -> ManualClock:
     """Give the app a login throttle on a clock the test moves (no sleeping)."""
     clock = ManualClock()
-    client.app.state.login_guards = Guards(  # type: ignore[attr-defined]
+    assert isinstance(client.app, FastAPI)
+    client.app.state.login_guards = Guards(
         throttle=LoginThrottle(forget_after=settings.login_forget_after_seconds, clock=clock),
         gate=PasswordGate(settings.password_checks_at_once),
     )

@@ -104,7 +104,9 @@ def test_the_chat_and_the_dashboard_give_the_same_figures(stack: Stack) -> None:
 
     for index, learner in enumerate(learners):
         done = take_quiz(stack, learner, index, pre_plan)
-        fake, reliable, discernment = map(int, PRE.search(done).groups())  # type: ignore[union-attr]
+        pre = PRE.search(done)
+        assert pre is not None, done
+        fake, reliable, discernment = map(int, pre.groups())
         learner.chat["pre"] = [fake, reliable, discernment]
         done = take_quiz(stack, learner, index, post_plan)
         post = POST.search(done)

@@ -53,7 +53,7 @@ def replica(api: LiveApi, index: int) -> tuple[Outbox, ApiSender]:
     settings = ActionSettings(var_dir=api.var_dir, api_url=api.url)
     sender = ApiSender(settings)
     outbox = Outbox(api.var_dir / f"outbox-{index}.db", sender, 100, 30.0)
-    outbox._ensure_thread = lambda: None  # type: ignore[method-assign]
+    outbox._ensure_thread = lambda: None  # type: ignore[method-assign]  # no thread: see above
     return outbox, sender
 
 

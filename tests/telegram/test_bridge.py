@@ -31,7 +31,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def pseudonym(bridge, user_id: int) -> str:  # type: ignore[no-untyped-def]
+def pseudonym(bridge: RunningBridge, user_id: int) -> str:
     return learner_id("telegram", str(user_id), bridge.settings.secret("pepper"))
 
 

@@ -37,7 +37,7 @@ def rows(path: Path, table: str) -> list[tuple]:
 
 def make(tmp_path: Path, api: ScriptedApi, **kwargs: float) -> Outbox:
     outbox = Outbox(tmp_path / "outbox.db", api, 10, 30.0, **kwargs)
-    outbox._ensure_thread = lambda: None  # type: ignore[method-assign]  # flushed by the test
+    outbox._ensure_thread = lambda: None  # type: ignore[method-assign]  # no thread: the test flushes
     return outbox
 
 

@@ -231,7 +231,7 @@ def test_never_raises_on_any_text(text: str) -> None:
 
 
 def test_non_string_input_gives_no_criterion() -> None:
-    assert detect_criteria(None) == []  # type: ignore[arg-type]
+    assert detect_criteria(None) == []  # type: ignore[arg-type]  # not a str, on purpose
 
 
 def test_batch_gives_the_same_as_one_by_one() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -62,7 +63,7 @@ def test_the_chat_pages_share_one_script(embed_client: TestClient) -> None:
         assert embed_client.get(asset).status_code == 200, asset
 
 
-def directives(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def directives(response: httpx.Response) -> dict[str, str]:
     policy = response.headers["content-security-policy"]
     return {name: value for name, _, value in (p.strip().partition(" ") for p in policy.split(";"))}
 
