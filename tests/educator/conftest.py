@@ -6,7 +6,6 @@ Never mocks the database: the schema always comes from the Alembic migrations.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from api.data.models import Educator
 from api.main import create_app
 from tests.conftest import free_port
 from tests.support import educators
+from tests.support.database import migrated_sqlite
 from tests.support.postgres import PostgresServer
 
 PASSWORD = "mot-de-passe-solide"
@@ -51,20 +51,10 @@ def postgres_url(postgres_server: PostgresServer) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file copied for each test (faster than migrating each time)."""
-    path = tmp_path_factory.mktemp("template") / "vigie.db"
-    upgrade(f"sqlite:///{path}")
-    return path
-
-
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        target = tmp_path / "vigie.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
-        return f"sqlite:///{target}"
+        return migrated_sqlite(tmp_path / "vigie.db")
     url: str = request.getfixturevalue("postgres_url")
     engine = make_engine(url)
     with engine.begin() as connection:

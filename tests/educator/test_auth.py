@@ -108,6 +108,7 @@ def test_wrong_passwords_from_elsewhere_never_lock_the_educator_out(
     assert login(from_address(client, "198.51.100.7"), alice.email, PASSWORD).status_code == 200
 
 
+@pytest.mark.slow
 def test_failures_bring_growing_delays_not_a_lock(
     client: TestClient, alice: Educator, settings: ApiSettings
 ) -> None:

@@ -23,6 +23,8 @@ from api.main import create_app
 from tests.educator.helpers import known_class, new_class
 from tests.support.examples import examples
 
+pytestmark = pytest.mark.slow  # its worth is in the number of cases: ~5 s even at 10 per route
+
 
 def _schema() -> Any:
     """The OpenAPI document does not depend on the database: read it from a bare app once."""

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from api.core.db import make_engine
 from api.core.settings import ApiSettings
 from api.data import educators, models
-from api.data.migrate import upgrade
 from api.main import create_app
 from ops.launcher import Ports, api_spec
 from tests.conftest import ARTIFACTS, free_port
+from tests.support.database import migrated_sqlite
 from tests.support.educators import bearer_headers, password_hash
 from vigie.settings import PROJECT_ROOT
 
@@ -51,15 +51,13 @@ def csrf_of(page: str) -> str:
 
 def make_settings(var_dir: Path, **overrides: object) -> ApiSettings:
     var_dir.mkdir(parents=True, exist_ok=True)
-    settings = ApiSettings(
+    return ApiSettings(
         var_dir=var_dir,
         rasa_url=f"http://127.0.0.1:{free_port()}",
         rasa_connect_retries=0,
-        DATABASE_URL=f"sqlite:///{var_dir / 'vigie.db'}",
+        DATABASE_URL=migrated_sqlite(var_dir / "vigie.db"),
         **overrides,
     )
-    upgrade(settings.effective_database_url)
-    return settings
 
 
 def signed_in(client: TestClient, settings: ApiSettings) -> Educator:

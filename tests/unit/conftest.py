@@ -9,21 +9,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.core.settings import ApiSettings
-from api.data.migrate import upgrade
 from api.main import create_app
 from tests.conftest import free_port
+from tests.support.database import migrated_sqlite
 
 
 @pytest.fixture
 def api_settings(tmp_path: Path) -> ApiSettings:
-    settings = ApiSettings(
+    return ApiSettings(
         var_dir=tmp_path,
         rasa_url=f"http://127.0.0.1:{free_port()}",
         rasa_connect_retries=1,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'vigie.db'}",
+        DATABASE_URL=migrated_sqlite(tmp_path / "vigie.db"),
     )
-    upgrade(settings.effective_database_url)
-    return settings
 
 
 @pytest.fixture
