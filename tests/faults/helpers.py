@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import psutil
@@ -121,8 +122,9 @@ def stored_steps(stack: Stack, learner: str) -> list[str]:
     return sorted(row[0] for row in rows)
 
 
-def pending_in_outbox(stack: Stack, learners: list[str]) -> int:
-    path = stack.var_dir / "outbox.db"
+def pending_in_outbox(stack: Stack, learners: list[str], path: Path | None = None) -> int:
+    """Events of these learners still waiting in the action server's outbox (at `path`)."""
+    path = path or stack.var_dir / "outbox.db"
     if not path.exists():
         return 0
     marks = ",".join("?" * len(learners))

@@ -23,7 +23,14 @@ import pytest
 
 from actions.outbox import DELIVERED, Outbox, OutboxError
 from tests.conftest import ARTIFACTS, Stack
-from tests.faults.helpers import NOT_SAVED, Learner, restart, scenario, stored_steps
+from tests.faults.helpers import (
+    NOT_SAVED,
+    Learner,
+    pending_in_outbox,
+    restart,
+    scenario,
+    stored_steps,
+)
 from tests.play import texts
 from tests.support.wait import wait_for
 
@@ -45,7 +52,7 @@ def test_an_outbox_whose_parent_is_a_file_fails_clearly_then_recovers(tmp_path: 
         outbox.forget("a" * 64)
     blocker.unlink()  # the operator fixes the disk: no restart needed
     outbox.put([event()])
-    assert wait_for(lambda: sent, 10) and outbox.pending() == 0
+    assert wait_for(lambda: sent and outbox.pending() == 0, 10)  # sent, then crossed off
 
 
 def fill(directory: Path) -> Path:
@@ -157,7 +164,14 @@ def test_full_disk_the_learner_is_told_then_it_saves_again(
     replies = learner.answer_step()
     assert not not_saved(replies)
     saved = [learner.steps[0][0]]
-    assert wait_for(lambda: stored_steps(stack, learner.learner) == saved, 30)
+
+    outbox = small_disk.parent / "outbox.db"
+
+    def delivered() -> bool:  # stored by the API and crossed off the outbox
+        stored = stored_steps(stack, learner.learner) == saved
+        return stored and pending_in_outbox(stack, [learner.learner], outbox) == 0
+
+    assert wait_for(delivered, 30)
 
     filler = fill(small_disk.root)
     try:
