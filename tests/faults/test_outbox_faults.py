@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -172,6 +173,10 @@ def test_full_disk_the_learner_is_told_then_it_saves_again(
         return stored and pending_in_outbox(stack, [learner.learner], outbox) == 0
 
     assert wait_for(delivered, 30)
+    # An empty write-ahead log: the next commit must grow it, so a full disk refuses it (the WAL
+    # kept from earlier commits could otherwise take a few more turns without a new byte).
+    with contextlib.closing(sqlite3.connect(outbox, timeout=30)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     filler = fill(small_disk.root)
     try:
