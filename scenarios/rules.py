@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from scenarios.loader import Catalogue
 from scenarios.schema import (
     ChoiceStep,
+    InvestigateStep,
     Option,
     Quiz,
     QuizItem,
@@ -145,7 +146,10 @@ def item_texts(scenario: Scenario) -> list[Text]:
 
 def before_verdict(scenario: Scenario) -> list[Text]:
     """All a learner sees before the verdict's feedback: the title, the item, every step before
-    the verdict step (the open step's model answer too) and the verdict step's prompt and hints."""
+    the verdict step (the open step's model answer too) and the verdict step's prompt and hints.
+
+    An investigate step's move results are left out: they are what verifying finds, so they may
+    judge (a fact-check's « faux »); its prompt, hints and method feedback may not."""
     file = file_of(scenario)
     shown = [*texts(file, scenario.title, "title"), *item_texts(scenario)]
     for index, step in enumerate(scenario.steps):
@@ -153,12 +157,16 @@ def before_verdict(scenario: Scenario) -> list[Text]:
             shown += texts(file, step.prompt, f"steps.{index}.prompt")
             shown += texts(file, step.hints, f"steps.{index}.hints")
             break
+        if isinstance(step, InvestigateStep):
+            for part in ("prompt", "hints", "feedback"):
+                shown += texts(file, getattr(step, part), f"steps.{index}.{part}")
+            continue
         shown += texts(file, step, f"steps.{index}")
     return shown
 
 
 def feedback_texts(scenario: Scenario) -> list[Text]:
-    """Verdict, option and share feedback: what follows an answer."""
+    """Verdict, option, share and investigation feedback: what follows an answer or a move."""
     file = file_of(scenario)
     found: list[Text] = []
     for index, step in enumerate(scenario.steps):
@@ -170,6 +178,10 @@ def feedback_texts(scenario: Scenario) -> list[Text]:
             options: Sequence[Option | ShareOption] = step.options
             for number, option in enumerate(options):
                 found += texts(file, option.feedback, f"{where}.options.{number}.feedback")
+        elif isinstance(step, InvestigateStep):
+            found += texts(file, step.feedback, f"{where}.feedback")
+            for number, move in enumerate(step.moves):
+                found += texts(file, move.result, f"{where}.moves.{number}.result")
     return found
 
 

@@ -81,7 +81,7 @@ class ItemImage(Strict):
 
     file: Annotated[str, Field(pattern=r"^[a-z0-9_\-]+\.(png|jpg)$")]
     alt: Annotated[str, Field(min_length=20)]
-    template: Literal["post", "news_site", "chat", "graph", "photo"]
+    template: Literal["post", "news_site", "chat", "graph", "photo", "lookup"]
     data: dict[str, object] = Field(default_factory=dict)
 
 
@@ -200,7 +200,79 @@ class ShareStep(StepBase):
         return self
 
 
-Step = Annotated[VerdictStep | ChoiceStep | OpenStep | ShareStep, Field(discriminator="kind")]
+class Tool(StrEnum):
+    """The simulated verification tools of an investigate step (labels and typed words in
+    actions/investigation_tools.yml). Every tool but INSPECT leaves the item: lateral reading."""
+
+    SEARCH = "search"
+    REVERSE_IMAGE = "reverse_image"
+    ACCOUNT = "account"
+    SITE = "site"
+    ENCYCLOPEDIA = "encyclopedia"
+    ARCHIVE = "archive"
+    OFFICIAL = "official"
+    INSPECT = "inspect"
+
+    @property
+    def lateral(self) -> bool:
+        """Leaving the item to check it elsewhere (what lateral reading rewards first)."""
+        return self is not Tool.INSPECT
+
+
+class Move(Strict):
+    """One tool of the menu and its scripted, fictional result, written for this item.
+
+    `evidence`: the result bears on the verdict (a fact-checker would rely on it);
+    `void`: the tool finds nothing at all (a data void), which may itself be evidence."""
+
+    tool: Tool
+    result: Wording
+    card: ItemImage
+    evidence: bool
+    void: bool = False
+
+    @model_validator(mode="after")
+    def _card_is_a_lookup(self) -> Move:
+        if self.card.template != "lookup":
+            raise ValueError("a move's card uses the 'lookup' template")
+        return self
+
+
+class InvestigateStep(StepBase):
+    """The learner checks with simulated tools: `budget` moves among `moves` (one per tool),
+    then stops. Points reward a lateral first move, reaching `enough` evidence results and
+    stopping once there is enough (actions/points.py); `feedback` says what a fact-checker
+    would have done with these tools."""
+
+    kind: Literal["investigate"]
+    budget: Annotated[int, Field(ge=2, le=4)]
+    enough: Annotated[int, Field(ge=1, le=2)] = 1
+    moves: Annotated[list[Move], Field(min_length=3, max_length=6)]
+    feedback: Wording
+
+    @model_validator(mode="after")
+    def _menu_is_sound(self) -> InvestigateStep:
+        tools = [move.tool for move in self.moves]
+        if len(set(tools)) != len(tools):
+            raise ValueError("each tool appears once in an investigate step")
+        if self.budget >= len(self.moves):
+            raise ValueError("the budget must be smaller than the number of tools (choose)")
+        evidence = [move for move in self.moves if move.evidence]
+        if sum(move.tool.lateral for move in evidence) < self.enough:
+            raise ValueError(f"at least {self.enough} lateral move(s) must bring evidence")
+        if len(evidence) == len(self.moves):
+            raise ValueError("at least one move must bring no evidence (a real choice)")
+        return self
+
+    def move(self, tool: Tool) -> Move | None:
+        """The move for that tool, or None when this step's menu does not offer it."""
+        return next((move for move in self.moves if move.tool is tool), None)
+
+
+Step = Annotated[
+    VerdictStep | ChoiceStep | OpenStep | ShareStep | InvestigateStep,
+    Field(discriminator="kind"),
+]
 
 
 class Resource(Strict):
@@ -220,7 +292,7 @@ class Scenario(Strict):
     competences: Annotated[list[str], Field(min_length=2)]
     emotion: Wording
     item: Item
-    steps: Annotated[list[Step], Field(min_length=3, max_length=5)]
+    steps: Annotated[list[Step], Field(min_length=3, max_length=6)]
     debrief: Wording
     fact_checker: Wording
     resources: Annotated[list[Resource], Field(min_length=1, max_length=3)]
@@ -237,6 +309,13 @@ class Scenario(Strict):
             raise ValueError(
                 "the first step must be the open step (asked before any feedback lists the checks)"
             )
+        kinds_in_order = [step.kind for step in self.steps]
+        if "investigate" in kinds_in_order and kinds_in_order.index(
+            "investigate"
+        ) > kinds_in_order.index("verdict"):
+            raise ValueError("the investigate step comes before the verdict step")
+        if kinds_in_order.count("investigate") > 1:
+            raise ValueError("a scenario has one investigate step")
         if not any(code.startswith("CRCN") for code in self.competences):
             raise ValueError("competences need a CRCN code (e.g. 'CRCN 1.1')")
         if not any(code.startswith("DigComp") for code in self.competences):
