@@ -71,6 +71,8 @@ class ProgressEvent(Base):
     item_reliable: Mapped[bool | None]
     criteria_found: Mapped[list[str]] = mapped_column(JSON, default=list)
     criteria_expected: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The investigate step's tool codes (scenarios.schema.Tool), in the order used.
+    moves: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
