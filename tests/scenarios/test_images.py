@@ -1,5 +1,5 @@
-"""Every item image exists, is fresh (the file shows what its data draws now), small, wide, and
-described.
+"""Every item image and move card exists, is fresh (the file shows what its data draws now),
+small, wide, and described.
 
 Fresh is judged on the decoded pixels, not on the PNG bytes, which change with zlib or Pillow's
 encoder while the picture does not. Renders in memory only; never writes to scenarios/images/
@@ -86,7 +86,7 @@ def one_small_change(value: object) -> object:
     assert isinstance(value, str) and value
     if re.search(r"\d", value):  # the last digit moves on by one
         return re.sub(r"\d(?=\D*$)", lambda digit: str((int(digit[0]) + 1) % 10), value)
-    return value[0].swapcase() + value[1:]
+    return re.sub(r"[^\W\d_]", lambda letter: letter[0].swapcase(), value, count=1)
 
 
 CHANGED_FIELD = {  # template → a field it draws (a photo's caption otherwise)
@@ -94,6 +94,7 @@ CHANGED_FIELD = {  # template → a field it draws (a photo's caption otherwise)
     "news_site": "date",
     "chat": "date",
     "graph": "values",
+    "lookup": "query",
 }
 FIRST_OF_EACH_TEMPLATE = list({image.template: image for _, image in IMAGES[::-1]}.values())
 
@@ -118,14 +119,17 @@ def test_a_file_packed_differently_is_still_fresh() -> None:
 
 @pytest.mark.parametrize(("scenario_id", "image"), IMAGES, ids=IDS)
 def test_the_alt_text_says_what_matters(scenario_id: str, image: ItemImage) -> None:
+    """An item's alt text describes a whole item; a move card's, a short tool page."""
+    short = image.template == "lookup"
     alt = image.alt.strip()
-    assert len(alt) >= 40, alt
+    assert len(alt) >= (20 if short else 40), alt
     assert not EMPTY_ALT.match(alt.lower()), alt
-    assert len(set(re.findall(r"\w+", alt.lower()))) >= 8, "an alt text needs real content"
+    words = len(set(re.findall(r"\w+", alt.lower())))
+    assert words >= (5 if short else 8), "an alt text needs real content"
 
 
 def test_rendering_is_deterministic_and_handles_missing_fields() -> None:
-    for template in ("post", "news_site", "chat", "graph", "photo"):
+    for template in ("post", "news_site", "chat", "graph", "photo", "lookup"):
         image = ItemImage(
             file=f"empty_{template}.png",
             alt="Une carte vide, pour vérifier que rien ne casse sans données.",
@@ -136,6 +140,37 @@ def test_rendering_is_deterministic_and_handles_missing_fields() -> None:
         assert first == render_image(image)
         with Image.open(io.BytesIO(first)) as picture:
             assert picture.width >= MIN_WIDTH
+
+
+@NEEDS_FONTS
+def test_a_lookup_card_draws_its_entries_or_its_empty_text() -> None:
+    """Each entry adds to the card; no entries shows the `empty` text, which changes the card."""
+
+    def card(**data: object) -> bytes:
+        return render_image(
+            ItemImage(
+                file="t__search.png", alt="Une page de résultats.", template="lookup", data=data
+            )
+        )
+
+    entry = {
+        "title": "Un titre",
+        "source": "site.example",
+        "date": "1/1/2025",
+        "snippet": "Un extrait",
+    }
+    one, two = (
+        card(tool="search", query="q", entries=[entry]),
+        card(tool="search", query="q", entries=[entry, entry]),
+    )
+    assert drawn(two).height > drawn(one).height
+    five = card(tool="search", query="q", entries=[entry] * 5)
+    assert drawn(five).size == drawn(card(tool="search", query="q", entries=[entry] * 4)).size
+    void = card(tool="archive", query="q", empty="Aucune archive")
+    assert difference(void, card(tool="archive", query="q", empty="Aucune trace")) is not None
+    assert difference(void, card(tool="search", query="q", empty="Aucune archive")) is not None
+    with Image.open(io.BytesIO(void)) as picture:
+        assert picture.width >= MIN_WIDTH and picture.height >= 200
 
 
 def test_a_truncated_axis_starts_at_y_min() -> None:

@@ -71,6 +71,12 @@ class NewsSiteWords(DataModel):
     photo: str
 
 
+class LookupWords(DataModel):
+    tools: dict[str, str]
+    default: str
+    nothing: str
+
+
 class RenderLabels(DataModel):
     """render_labels.yml: the words drawn on the cards, by template."""
 
@@ -81,6 +87,7 @@ class RenderLabels(DataModel):
     chat: dict[str, str]
     graph: dict[str, str]
     photo: dict[str, str]
+    lookup: LookupWords
     scene: dict[str, list[str]]
 
 

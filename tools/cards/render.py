@@ -1,4 +1,5 @@
-"""Draws each item image from its scenario data into scenarios/images/<file> (`make images`).
+"""Draws each item image and move card from its scenario data into scenarios/images/<file>
+(`make images`).
 
 Pure Pillow and deterministic (same data, same PNG bytes); never touches the network.
 """
@@ -11,10 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scenarios.loader import IMAGES_DIR, Catalogue, load_catalogue
-from scenarios.schema import ItemImage, Scenario
+from scenarios.schema import InvestigateStep, ItemImage, Scenario
 from tools.cards.cards import draw_chat, draw_news_site, draw_photo, draw_post
 from tools.cards.drawing import Card, fonts_available, seed_for
 from tools.cards.figures import draw_chart
+from tools.cards.lookup import draw_lookup
 
 Template = Callable[[Card, dict[str, object], int], None]
 
@@ -29,6 +31,7 @@ TEMPLATES: dict[str, Template] = {
     "chat": draw_chat,
     "graph": _graph,
     "photo": draw_photo,
+    "lookup": draw_lookup,
 }
 
 
@@ -39,11 +42,24 @@ def render_image(image: ItemImage) -> bytes:
     return card.finish()
 
 
+def cards_of(scenario: Scenario) -> list[ItemImage]:
+    """The scenario's item image, then the result card of every move of its investigate step."""
+    item = [scenario.item.image] if scenario.item.image is not None else []
+    moves = [
+        move.card
+        for step in scenario.steps
+        if isinstance(step, InvestigateStep)
+        for move in step.moves
+    ]
+    return item + moves
+
+
 def images_of(catalogue: Catalogue) -> list[tuple[Scenario, ItemImage]]:
+    """Every image the catalogue shows (item images and move cards), with its scenario."""
     return [
-        (scenario, scenario.item.image)
+        (scenario, image)
         for scenario in catalogue.scenarios.values()
-        if scenario.item.image is not None
+        for image in cards_of(scenario)
     ]
 
 
