@@ -15,6 +15,7 @@ from pathlib import Path
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 APP_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 
 
@@ -63,7 +64,8 @@ def _rasa_spec(
     endpoints: Path,
     enable_api: bool,
 ) -> ProcessSpec:
-    """`rasa run` with the REST channel only. `enable_api` (tests reading a tracker) adds Rasa's
+    """`rasa run` with the REST channel only, through nlu/rasa_main.py (Rasa's command line with
+    its action-answer validator built once). `enable_api` (tests reading a tracker) adds Rasa's
     HTTP API behind its token, which is then on the command line: never in production."""
     api = (
         # One argument: a random token may start with "-", which argparse takes for an option.
@@ -72,7 +74,9 @@ def _rasa_spec(
     return ProcessSpec(
         name=name,
         args=[
-            str(RASA_BIN),
+            str(RASA_PYTHON),
+            "-m",
+            "nlu.rasa_main",
             "run",
             *api,
             "--interface",
