@@ -80,8 +80,9 @@ def image_url(settings: ActionSettings, file: str) -> str | None:
 
 
 def render(message: Message, dispatcher: CollectingDispatcher, settings: ActionSettings) -> None:
-    """One engine message. A message with a picture is the item: ONE custom message carrying the
-    picture's URL, or its text response when the picture file is missing (never both)."""
+    """One engine message. A message with a picture (the item, a move's result card) is ONE
+    custom message carrying the picture's URL, or its text response when the picture file is
+    missing (never both)."""
     if message.image:
         url = image_url(settings, message.image)
         if url and message.custom:

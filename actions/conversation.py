@@ -7,6 +7,7 @@ learner's free text in the state or in an event.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,12 @@ from pydantic import BaseModel, Field
 from actions.phase import Phase
 from scenarios.measures import Judgement, Measures, measure
 from scenarios.schema import Verdict
+
+
+def choice_payload(value: str) -> str:
+    """The payload of a button that picks `value` (the `choice` entity of `choose_option`)."""
+    entities = json.dumps({"choice": value}, ensure_ascii=False, separators=(",", ":"))
+    return f"/choose_option{entities}"
 
 
 class VerdictRecord(BaseModel):
@@ -63,6 +70,7 @@ class State(BaseModel):
     found: list[str] = Field(default_factory=list)
     missed: list[str] = Field(default_factory=list)
     plain: bool = False
+    moves: list[str] = Field(default_factory=list)  # tools used in this investigate step
     fallbacks: int = 0
     confusions: int = 0
     quiz_form: str | None = None

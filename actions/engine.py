@@ -7,7 +7,6 @@ text in its state or events.
 
 from __future__ import annotations
 
-import json
 import random
 import zlib
 from collections.abc import Callable, Iterable
@@ -17,8 +16,17 @@ from typing import Any
 
 from pydantic import RootModel
 
-from actions import answer_parsing, points
-from actions.conversation import EventDraft, Message, Outcome, Profile, State, Turn, VerdictRecord
+from actions import answer_parsing, investigation, points
+from actions.conversation import (
+    EventDraft,
+    Message,
+    Outcome,
+    Profile,
+    State,
+    Turn,
+    VerdictRecord,
+)
+from actions.conversation import choice_payload as choice_payload
 from actions.phase import Phase
 from actions.quiz_flow import QuizFlow, percent
 from actions.verdicts import UNSURE, read_verdict, verdict_name, verdict_scale
@@ -27,6 +35,7 @@ from scenarios.loader import Catalogue
 from scenarios.schema import (
     ChoiceStep,
     Criterion,
+    InvestigateStep,
     OpenStep,
     Option,
     Scenario,
@@ -78,16 +87,6 @@ def reflexes() -> dict[str, Reflex]:
         criterion.value: reflex
         for criterion, reflex in load_yaml(REFLEXES_FILE, Reflexes).root.items()
     }
-
-
-def _payload(intent: str, **entities: str) -> str:
-    if not entities:
-        return f"/{intent}"
-    return f"/{intent}{json.dumps(entities, ensure_ascii=False, separators=(',', ':'))}"
-
-
-def choice_payload(value: str) -> str:
-    return _payload("choose_option", choice=value)
 
 
 def option_payload(option_id: str) -> str:
@@ -148,6 +147,8 @@ class Engine:
             return self._after_distress
         if state.phase is Phase.CONFIRM_FORGET:
             return self._confirm_forget
+        if self._is_move(state, turn):
+            return self._answer_investigate
         if turn.intent in SMALL_TALK:
             return self._after_small_talk
         if self._is_open_answer(state, turn):
@@ -163,6 +164,14 @@ class Engine:
         if state.phase is Phase.STEP:
             return self._answer_step
         return self._idle
+
+    def _is_move(self, state: State, turn: Turn) -> bool:
+        """A tool or « enough », pressed or typed, in an investigate step: before small talk
+        and navigation, which the NLU may read in « j'ai fini » or « je cherche sur google »."""
+        if state.phase is not Phase.STEP:
+            return False
+        step = self._current_step(state)
+        return isinstance(step, InvestigateStep) and investigation.read_move(turn) is not None
 
     def _is_open_answer(self, state: State, turn: Turn) -> bool:
         if state.phase is not Phase.STEP or not isinstance(self._current_step(state), OpenStep):
@@ -270,7 +279,7 @@ class Engine:
         state.scenario, state.step, state.phase = scenario.id, 0, Phase.STEP
         state.attempt = f"{scenario.id}:{message_id}"
         state.points = state.max_points = state.hints = 0
-        state.found, state.missed, state.verdict = [], [], None
+        state.found, state.missed, state.verdict, state.moves = [], [], None, []
         self._event(out, "scenario_started", "start")
         self._present_item(out, scenario)
         # under the item, ONE bubble: the title, the length and the first question (the open
@@ -337,6 +346,8 @@ class Engine:
             )
         elif isinstance(step, OpenStep):
             out.say("utter_step_open", prompt=prompt)
+        elif isinstance(step, InvestigateStep):
+            investigation.ask(out, step)
         else:
             out.say("utter_step_share", prompt=prompt)
 
@@ -375,6 +386,8 @@ class Engine:
             self._answer_choice(out, step, turn)
         elif isinstance(step, ShareStep):
             self._answer_share(out, step, turn)
+        elif isinstance(step, InvestigateStep):
+            self._answer_investigate(out, turn)
         else:
             self._menu(out)
 
@@ -484,6 +497,28 @@ class Engine:
             correct=option.good,
         )
 
+    def _answer_investigate(self, out: Outcome, turn: Turn) -> None:
+        """A move, a refusal or the end of the investigation, then its feedback and points."""
+        state = out.state
+        step = self._current_step(state)
+        assert isinstance(step, InvestigateStep)
+        if not investigation.play(out, step, turn):
+            return
+        earned = points.investigation(step, investigation.used(state))
+        used = investigation.reflexes_used(state)
+        self._scored(
+            out,
+            step,
+            points.after_hints(earned, state.hints),
+            points.INVESTIGATE_MAX,
+            step.feedback.text(state.plain),
+            feedback_response=(
+                "utter_investigate_feedback" if used else "utter_investigate_feedback_inside"
+            ),
+            moves=list(state.moves),
+            reflexes=", ".join(reflexes()[code].label for code in used),
+        )
+
     def _answer_open(self, out: Outcome, turn: Turn) -> None:
         state = out.state
         scenario = self._scenario(state)
@@ -542,6 +577,7 @@ class Engine:
         confidence: int | None = None,
         found: list[str] | None = None,
         expected: list[str] | None = None,
+        moves: list[str] | None = None,
         **variables: Any,
     ) -> None:
         """The feedback bubble (with the points), the score payload and the event; then on."""
@@ -575,6 +611,7 @@ class Engine:
             confidence=confidence,
             criteria_found=found or [],
             criteria_expected=expected or [],
+            **({} if moves is None else {"moves": moves}),
         )
         self._next_step(out)
 
@@ -583,7 +620,7 @@ class Engine:
         scenario = self._scenario(state)
         assert scenario is not None
         state.step += 1
-        state.hints, state.verdict, state.phase = 0, None, Phase.STEP
+        state.hints, state.verdict, state.phase, state.moves = 0, None, Phase.STEP, []
         if state.step < len(scenario.steps):
             self._ask(out)
         else:
@@ -674,7 +711,10 @@ class Engine:
             state.missed = sorted(set(state.missed) | set(step.expected))
         out.say("utter_skipped")
         state.max_points += maximum
-        self._event(out, "step_scored", step.id, step=step.id, points=0, max_points=maximum)
+        moves = {"moves": list(state.moves)} if isinstance(step, InvestigateStep) else {}
+        self._event(
+            out, "step_scored", step.id, step=step.id, points=0, max_points=maximum, **moves
+        )
         self._next_step(out)
 
     def _stop(self, out: Outcome, _turn: Turn) -> None:

@@ -5,13 +5,24 @@ Never reads text: it receives what the learner chose and what was detected.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
-from scenarios.schema import Criterion, Item, OpenStep, Step, Verdict, is_reliable
+from scenarios.schema import (
+    Criterion,
+    InvestigateStep,
+    Item,
+    OpenStep,
+    Step,
+    Tool,
+    Verdict,
+    is_reliable,
+)
 
 VERDICT_MAX = 4
 CHOICE_MAX = 3
 SHARE_MAX = 2
+INVESTIGATE_MAX = 4
 POINTS_PER_CRITERION = 2
 HINT_COST = 1
 
@@ -66,11 +77,37 @@ def open_answer(found: set[str], expected: list[Criterion]) -> int:
     return min(open_max(expected), POINTS_PER_CRITERION * hits + min(extras, 1))
 
 
+def investigation(step: InvestigateStep, tools: Sequence[Tool]) -> int:
+    """+1 for a lateral first move; +2 when the evidence results reached `enough` (+1 for some
+    but fewer); +1 for no move after reaching `enough` (stopped in time)."""
+    if not tools:
+        return 0
+    earned = 1 if tools[0].lateral else 0
+    evidence = 0
+    reached_at: int | None = None
+    for count, tool in enumerate(tools, start=1):
+        move = step.move(tool)
+        evidence += bool(move and move.evidence)
+        if reached_at is None and evidence >= step.enough:
+            reached_at = count
+    if reached_at is not None:
+        earned += 2 + (1 if reached_at == len(tools) else 0)
+    elif evidence:
+        earned += 1
+    return earned
+
+
 def step_max(step: Step) -> int:
     """The most a step can earn (what a skipped step still adds to the maximum)."""
     if isinstance(step, OpenStep):
         return open_max(step.expected)
-    return {"verdict": VERDICT_MAX, "choice": CHOICE_MAX, "share": SHARE_MAX}[step.kind]
+    maxima = {
+        "verdict": VERDICT_MAX,
+        "choice": CHOICE_MAX,
+        "share": SHARE_MAX,
+        "investigate": INVESTIGATE_MAX,
+    }
+    return maxima[step.kind]
 
 
 def after_hints(points: int, hints_used: int) -> int:

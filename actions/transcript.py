@@ -19,8 +19,15 @@ import yaml
 from actions.conversation import Message, State, Turn
 from actions.engine import Engine, choice_payload, option_payload
 from scenarios.loader import Catalogue
-from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
-from vigie.protocol import ITEM, SCORE
+from scenarios.schema import (
+    ChoiceStep,
+    InvestigateStep,
+    OpenStep,
+    Scenario,
+    ShareStep,
+    VerdictStep,
+)
+from vigie.protocol import ITEM, RESULT, SCORE
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -38,6 +45,15 @@ def right_answers(scenario: Scenario) -> Iterator[tuple[str, list[str]]]:
             yield step.id, [choice_payload(next(o.choice for o in step.options if o.good))]
         elif isinstance(step, OpenStep):
             yield step.id, [step.model_answer.fr]
+        elif isinstance(step, InvestigateStep):
+            yield step.id, investigation_answers(step)
+
+
+def investigation_answers(step: InvestigateStep) -> list[str]:
+    """Lateral evidence moves until there is enough, then « enough » if the budget is not spent."""
+    found = [move.tool for move in step.moves if move.evidence and move.tool.lateral]
+    moves = [choice_payload(tool.value) for tool in found[: step.enough]]
+    return moves if len(moves) == step.budget else [*moves, choice_payload("enough")]
 
 
 def turn_for(message: str, number: int) -> Turn:
@@ -81,6 +97,8 @@ def bubble(message: Message, plain: bool) -> Bubble | None:
         # the picture shows the source line and the text (its alt says them too)
         variables = message.variables
         return Bubble(f"{message.custom['caption']}\n{variables['text']}", picture=True)
+    if message.custom and message.custom.get("type") == RESULT:
+        return Bubble(message.custom["alt"], picture=True)  # a move's card: what it shows
     if message.response:
         return Bubble(wording(message.response, message.variables, plain))
     return Bubble(message.text or "")

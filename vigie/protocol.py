@@ -10,6 +10,10 @@ SCORE: Final = "score"
 # picture shows: source line, date, text, then the picture's neutral description>,
 # "caption": "<source · date>"}. Without a picture the item is a plain text bubble instead.
 ITEM: Final = "item"
+# What a tool of the investigate step shows, sent like the item: {"type": "result", "image":
+# <URL>, "alt": <the card's neutral description>, "tool": <Tool code>}; the result's text
+# follows as its own message. Without the picture file, a text bubble stands in for it.
+RESULT: Final = "result"
 # The learner confirmed erasure: the channel erases the conversation once Rasa has saved it.
 FORGET: Final = "forget"
 
