@@ -28,6 +28,7 @@ class EventRow:
     criteria_found: tuple[str, ...]
     criteria_expected: tuple[str, ...]
     occurred_at: datetime
+    moves: tuple[str, ...] = ()  # the investigate step's tool codes, in the order used
 
 
 def _aware(moment: datetime) -> datetime:
@@ -56,6 +57,7 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
             ProgressEvent.item_reliable,
             ProgressEvent.criteria_found,
             ProgressEvent.criteria_expected,
+            ProgressEvent.moves,
             ProgressEvent.occurred_at,
             ProgressEvent.id,
         )
@@ -64,7 +66,7 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
     )
     # Oldest first, ties broken by event id: the same events always come in the same order, so the
     # first learners of a group (the cohorts of api.reports.anonymity) are the same on every call.
-    ordered = sorted(session.execute(query), key=lambda row: (_aware(row[10]), row[11]))
+    ordered = sorted(session.execute(query), key=lambda row: (_aware(row[11]), row[12]))
     return [
         EventRow(
             learner=row[0],
@@ -77,7 +79,8 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
             item_reliable=row[7],
             criteria_found=tuple(row[8] or ()),
             criteria_expected=tuple(row[9] or ()),
-            occurred_at=_aware(row[10]),
+            moves=tuple(row[10] or ()),
+            occurred_at=_aware(row[11]),
         )
         for row in ordered
     ]

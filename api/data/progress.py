@@ -37,6 +37,7 @@ def _row(event: ProgressEventIn) -> ProgressEvent:
         item_reliable=event.item_reliable,
         criteria_found=sorted(event.criteria_found),
         criteria_expected=sorted(event.criteria_expected),
+        moves=[tool.value for tool in event.moves],
         occurred_at=event.occurred_at.astimezone(UTC),
     )
 

@@ -93,8 +93,8 @@ def _part_rows(rows: _Rows, part: str, figures: QuizMeasures) -> Iterator[Row]:
         yield rows.row(line, names[measure], getattr(figures, measure), unit, figures.learners)
 
 
-def _gain_rows(rows: _Rows, gain: QuizGain) -> Iterator[Row]:
-    line, names = labels()["csv"]["quiz_parts"]["gain"], labels()["quiz_measures"]
+def _gain_rows(rows: _Rows, part: str, gain: QuizGain) -> Iterator[Row]:
+    line, names = labels()["csv"]["quiz_parts"][part], labels()["quiz_measures"]
     for measure in QUIZ_MEASURES[:4]:
         yield rows.row(line, names[measure], getattr(gain, measure), "points", gain.learners)
     margin = labels()["csv"]["discernment_margin"]
@@ -107,9 +107,32 @@ def _quiz_rows(summary: ClassSummary) -> Iterator[Row]:
         yield from _part_rows(rows, "pre", quiz.pre)
     if quiz.post.learners != 0:
         yield from _part_rows(rows, "post", quiz.post)
-        yield from _gain_rows(rows, quiz.gain)
+        yield from _gain_rows(rows, "gain", quiz.gain)
     if quiz.delayed.learners != 0:
         yield from _part_rows(rows, "delayed", quiz.delayed)
+    if quiz.lasting.learners != 0:
+        yield from _gain_rows(rows, "lasting", quiz.lasting)
+
+
+def _investigation_rows(summary: ClassSummary) -> Iterator[Row]:
+    rows, figures = _Rows("investigation", summary.k_anonymity), summary.investigation
+    names = labels()["csv"]["investigation"]
+    if summary.suppressed or figures.learners == 0:
+        return
+    yield rows.row("", names["learners"], figures.learners, "learners")
+    for tool in figures.tools:
+        line = labels()["tools"][tool.tool.value]
+        yield rows.row(line, names["used_by"], tool.used_by, "percent", figures.learners)
+    if not figures.suppressed:
+        # the tools no learner of the figures tried, named in the measure column
+        tools = ", ".join(labels()["tools"][tool.value] for tool in figures.never_tried)
+        count = len(figures.never_tried)
+        yield rows.row(
+            names["never_tried"], tools or names["none"], count, "tools", figures.learners
+        )
+    yield rows.row(
+        "", names["first_move_lateral"], figures.first_move_lateral, "percent", figures.learners
+    )
 
 
 def export(summary: ClassSummary) -> str:
@@ -117,6 +140,6 @@ def export(summary: ClassSummary) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(labels()["csv"]["columns"])
-    for rows in (_class_rows, _scenario_rows, _reflex_rows, _quiz_rows):
+    for rows in (_class_rows, _scenario_rows, _reflex_rows, _quiz_rows, _investigation_rows):
         writer.writerows(rows(summary))
     return BOM + buffer.getvalue()

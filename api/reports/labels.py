@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from scenarios.schema import Criterion
+from scenarios.schema import Criterion, Tool
 from vigie.data_files import DataModel, load_yaml
 
 LABELS_FILE = Path(__file__).resolve().parent / "educator_fr.yml"
@@ -30,6 +30,7 @@ class CsvLabels(DataModel):
     all_scenarios: str
     quiz_parts: dict[str, str]
     discernment_margin: str
+    investigation: dict[str, str]
     units: dict[str, str]
     withheld: str
 
@@ -39,9 +40,17 @@ class EducatorLabels(DataModel):
 
     criteria: dict[Criterion, CriterionLabel]
     quiz_measures: dict[str, str]
+    tools: dict[Tool, str]
     csv: CsvLabels
     months: Annotated[list[str], Field(min_length=12, max_length=12)]
     qr_title: str
+
+    @model_validator(mode="after")
+    def _every_tool_named(self) -> EducatorLabels:
+        missing = [tool.value for tool in Tool if tool not in self.tools]
+        if missing:
+            raise ValueError(f"tools without a label: {', '.join(missing)}")
+        return self
 
 
 @cache

@@ -1,5 +1,6 @@
 """The quiz figures of a class from its quiz_answered events: before (the first of forms A and B
-a learner answered), after (the other one), the paired gain, and the delayed re-test (form C).
+a learner answered), after (the other one), the paired gain, the delayed re-test (form C, a week
+later) and what lasts (form C − before, paired).
 
 Never defines a measure (scenarios/measures.py does) and never treats a learner's second answer
 to an item as their test answer (the first one counts).
@@ -75,7 +76,8 @@ def _figures(takes: list[Taken], *, k: int) -> QuizMeasures:
 
 
 def _gain(pairs: list[tuple[Taken, Taken]], *, k: int) -> QuizGain:
-    """Each learner's after − before, averaged over the first band of learners who took both."""
+    """Each learner's later − earlier form, averaged over the first band of learners who took
+    both (in the order they started the later one)."""
     group = anonymity.cohort(sorted(pairs, key=lambda pair: pair[1].started), k=k)
 
     def deltas(pick: Callable[[Measures], float | None]) -> list[float]:
@@ -106,10 +108,12 @@ def _gain(pairs: list[tuple[Taken, Taken]], *, k: int) -> QuizGain:
 
 
 def class_quiz(events: Sequence[EventRow], *, k: int) -> QuizFigures:
-    """Pre over every learner with a pre-test, post and gain over those with both."""
+    """Pre over every learner with a pre-test, post and gain over those with both; the delayed
+    re-test over its own learners, and what lasts (form C − pre) over those with both."""
     pre: list[Taken] = []
     pairs: list[tuple[Taken, Taken]] = []
     delayed: list[Taken] = []
+    lasting: list[tuple[Taken, Taken]] = []
     for forms in forms_taken(events).values():
         ordered = sorted(
             (take for form, take in forms.items() if form in QUIZ_FORMS),
@@ -121,9 +125,12 @@ def class_quiz(events: Sequence[EventRow], *, k: int) -> QuizFigures:
             pairs.append((ordered[0], ordered[1]))
         if DELAYED_FORM in forms:
             delayed.append(forms[DELAYED_FORM])
+            if ordered:
+                lasting.append((ordered[0], forms[DELAYED_FORM]))
     return QuizFigures(
         pre=_figures(pre, k=k),
         post=_figures([post for _pre, post in pairs], k=k),
         gain=_gain(pairs, k=k),
         delayed=_figures(delayed, k=k),
+        lasting=_gain(lasting, k=k),
     )

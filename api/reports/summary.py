@@ -1,5 +1,5 @@
 """A class's progress summary (docs/architecture.md §5) computed from its events: per scenario,
-per reflex, before/after quiz, most missed reflexes and activity over time.
+per reflex, before/after/later quiz, investigation tools, most missed reflexes and activity.
 
 Never shows a figure about fewer than k learners nor one that a newcomer alone changes (see
 `api.reports.anonymity`), never a total from which a hidden cell follows, never names a learner.
@@ -14,7 +14,7 @@ from datetime import date, tzinfo
 from statistics import fmean
 
 from api.data.class_events import EventRow
-from api.reports import anonymity, quiz_gain
+from api.reports import anonymity, investigation, quiz_gain
 from api.schemas.educator import (
     ActivityDay,
     ClassSummary,
@@ -226,6 +226,7 @@ def summarise(
         scenarios=scenarios,
         criteria=criteria,
         quiz=quiz_gain.class_quiz(events if shown else [], k=k),
+        investigation=investigation.class_investigation(events if shown else [], catalogue, k=k),
         most_missed=_most_missed(criteria),
         activity=_activity(events, zone, k) if shown else [],
     )

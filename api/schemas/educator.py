@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from scenarios.measures import Direction
-from scenarios.schema import Criterion
+from scenarios.schema import Criterion, Tool
 
 Rate = Annotated[float, Field(ge=0, le=1)]
 SignedRate = Annotated[float, Field(ge=-1, le=1)]
@@ -127,7 +127,37 @@ class QuizFigures(BaseModel):
     pre: QuizMeasures = Field(description="first of forms A and B each learner answered")
     post: QuizMeasures = Field(description="the other one, answered afterwards")
     gain: QuizGain = Field(description="mean post − pre of learners who took both")
-    delayed: QuizMeasures = Field(description="form C, the delayed re-test")
+    delayed: QuizMeasures = Field(
+        description="form C, the delayed re-test (offered a week later): its own learners"
+    )
+    lasting: QuizGain = Field(
+        description="mean form C − pre of learners who took both: what remains a week later"
+    )
+
+
+class ToolFigures(BaseModel):
+    tool: Tool
+    lateral: bool = Field(description="the tool leaves the item (every tool but inspect)")
+    used_by: Rate | None = Field(
+        description=f"share of the investigating learners who used it at least once, {RATE_NOTE}"
+    )
+
+
+class InvestigationFigures(BaseModel):
+    """Which simulated verification tools the class uses in the investigate steps."""
+
+    learners: int | None = Field(
+        description=f"learners who did at least one investigate step: {COUNT_NOTE}"
+    )
+    tools: list[ToolFigures] = Field(description="every tool, in the menu's order")
+    never_tried: list[Tool] = Field(
+        description="the tools whose published share is 0 (empty while suppressed)"
+    )
+    first_move_lateral: Rate | None = Field(
+        description="share of the investigations (latest result of each investigate step) whose"
+        f" first move left the item; an investigation without a move counts as not, {RATE_NOTE}"
+    )
+    suppressed: bool = Field(description="fewer than k investigating learners: nothing shown")
 
 
 class MissedReflex(BaseModel):
@@ -157,5 +187,6 @@ class ClassSummary(BaseModel):
     scenarios: list[ScenarioFigures]
     criteria: list[CriterionFigures]
     quiz: QuizFigures
+    investigation: InvestigationFigures
     most_missed: list[MissedReflex]
     activity: list[ActivityDay]

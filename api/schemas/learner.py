@@ -11,12 +11,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from scenarios.schema import Criterion
+from scenarios.schema import Criterion, Tool
 
 Pseudonym = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 ClassCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4,16}$")]
 ShortCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_:]{1,64}$")]
 CLOCK_SKEW = timedelta(minutes=5)
+MOVES_MAX = len(Tool)
+"""An investigate step offers each tool at most once."""
 
 QUIZ_FORMS = ("quiz_a", "quiz_b")
 """The pre / post forms: whichever a learner answered first is their pre-test."""
@@ -72,6 +74,10 @@ class ProgressEventIn(Strict):
     criteria_expected: Annotated[list[Criterion], Field(max_length=10)] = Field(
         default_factory=list
     )
+    moves: Annotated[list[Tool], Field(max_length=MOVES_MAX)] = Field(
+        default_factory=list,
+        description="the investigate step's tools, in the order used (codes only)",
+    )
     occurred_at: datetime
 
     @model_validator(mode="after")
@@ -92,6 +98,8 @@ class ProgressEventIn(Strict):
             raise ValueError("learner is required for this event type")
         if self.type == "distress" and self.learner is not None:
             raise ValueError("distress is counted without a learner")
+        if self.moves and self.type != "step_scored":
+            raise ValueError("moves belong to a step_scored event")
         return self
 
 

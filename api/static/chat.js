@@ -401,7 +401,8 @@
       messages.forEach(function (message) {
         if (!message || typeof message !== "object") return;
         var custom = message.custom && typeof message.custom === "object" ? message.custom : null;
-        if (custom && custom.type === "item") item(custom);
+        // the item, or a move's result card (no caption: its alt text says what it shows)
+        if (custom && (custom.type === "item" || custom.type === "result")) item(custom);
         if (words(message.text)) bubble("bot", message.text, UI.bot);
         var url = safeImageUrl(message.image, apiBase);
         if (url) picture(url, UI.imageAlt, null);

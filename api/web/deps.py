@@ -119,28 +119,27 @@ def _per_app(request: Request, name: str, factory: Callable[[], T]) -> T:
     return value
 
 
-def get_bearer_signer(request: Request, settings: SettingsDep) -> CredentialSigner:
+def _signer(
+    request: Request, name: str, settings: ApiSettings, salt: str, seconds: int
+) -> CredentialSigner:
+    """One credential signer per app and salt, on the session key."""
     return _per_app(
         request,
-        "educator_bearer_signer",
+        name,
         lambda: CredentialSigner(
-            settings.secret("session_key"),
-            salt=BEARER_SALT,
-            max_age_seconds=settings.educator_token_minutes * 60,
+            settings.secret("session_key"), salt=salt, max_age_seconds=seconds
         ),
     )
+
+
+def get_bearer_signer(request: Request, settings: SettingsDep) -> CredentialSigner:
+    minutes = settings.educator_token_minutes
+    return _signer(request, "educator_bearer_signer", settings, BEARER_SALT, minutes * 60)
 
 
 def get_dashboard_signer(request: Request, settings: SettingsDep) -> CredentialSigner:
-    return _per_app(
-        request,
-        "educator_dashboard_signer",
-        lambda: CredentialSigner(
-            settings.secret("session_key"),
-            salt=SESSION_SALT,
-            max_age_seconds=settings.dashboard_session_hours * 3600,
-        ),
-    )
+    hours = settings.dashboard_session_hours
+    return _signer(request, "educator_dashboard_signer", settings, SESSION_SALT, hours * 3600)
 
 
 def get_login_guards(request: Request, settings: SettingsDep) -> Guards:
