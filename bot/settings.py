@@ -52,6 +52,59 @@ class BotSettings(VigieSettings):
     keyboards_per_chat: int = 20
     max_tracked_chats: int = 10_000
     concurrent_updates: int = 64
+    # ----- Messenger and Instagram (bot/meta/, docs/promeneurs.md): off by default ------------
+    # The same rate limits, relay and pseudonyms as Telegram; its own webhook app and port.
+    meta_enabled: bool = Field(default=False, description="serve the Messenger/Instagram bridge")
+    meta_app_secret: SecretStr = Field(
+        default=SecretStr(""), description="the Meta app's secret: X-Hub-Signature-256 key"
+    )
+    meta_verify_token: SecretStr = Field(
+        default=SecretStr(""), description="the token typed in the app's webhook settings"
+    )
+    meta_page_token: SecretStr = Field(
+        default=SecretStr(""), description="the Facebook page's access token (Send API)"
+    )
+    meta_instagram_token: SecretStr = Field(
+        default=SecretStr(""), description="Instagram's access token; the page token if empty"
+    )
+    meta_graph_url: str = "https://graph.facebook.com"
+    meta_instagram_graph_url: str = Field(default="", description="Instagram's; empty = above")
+    meta_graph_version: str = "v21.0"
+    meta_webhook_path: str = "/meta/webhook"
+    meta_webhook_host: str = "127.0.0.1"
+    meta_webhook_port: int = 8082
+    meta_retry_max_delay_seconds: float = Field(default=60.0, gt=0)
+    meta_retry_give_up_seconds: float = Field(
+        default=23 * 3600.0, gt=0, description="Meta refuses replies 24 h after a message"
+    )
+
+    def meta_problems(self) -> list[str]:
+        """What keeps the Messenger/Instagram bridge from starting (names, never values)."""
+        if not self.meta_enabled:
+            return ["VIGIE_META_ENABLED is not set"]
+        tokens = (
+            self.meta_page_token.get_secret_value() + self.meta_instagram_token.get_secret_value()
+        )
+        needed = {
+            "VIGIE_META_APP_SECRET": self.meta_app_secret.get_secret_value(),
+            "VIGIE_META_VERIFY_TOKEN": self.meta_verify_token.get_secret_value(),
+            "VIGIE_META_PAGE_TOKEN or VIGIE_META_INSTAGRAM_TOKEN": tokens,
+        }
+        return [f"{name} is not set" for name, value in needed.items() if not value]
+
+    def meta_token(self, channel: str) -> str:
+        """The Send API token of `messenger` or `instagram` (Instagram falls back to the page's)."""
+        instagram = self.meta_instagram_token.get_secret_value()
+        if channel == "instagram" and instagram:
+            return instagram
+        return self.meta_page_token.get_secret_value()
+
+    def meta_graph_base(self, channel: str) -> str:
+        """`{graph}/{version}` for the channel (Instagram Login uses graph.instagram.com)."""
+        base = self.meta_graph_url
+        if channel == "instagram" and self.meta_instagram_graph_url:
+            base = self.meta_instagram_graph_url
+        return f"{base.rstrip('/')}/{self.meta_graph_version}"
 
     @property
     def token(self) -> str:

@@ -60,6 +60,13 @@ def cmd_bot(_args: argparse.Namespace) -> int:
     return run_bot()
 
 
+def cmd_meta(_args: argparse.Namespace) -> int:
+    """Serve the Messenger/Instagram webhook (VIGIE_META_*: see docs/promeneurs.md)."""
+    from bot.meta.app import main as run_meta
+
+    return run_meta()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Start Rasa, the action server, the API (and the Telegram bridge when configured)."""
     ports = launcher.Ports(rasa=args.rasa_port, actions=args.actions_port, api=args.api_port)
@@ -301,6 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
         "VIGIE_TELEGRAM_WEBHOOK_URL is set. Settings come from the environment.",
     )
     bot.set_defaults(handler=cmd_bot)
+
+    meta = commands.add_parser(
+        "meta",
+        help="serve the Messenger/Instagram webhook (needs VIGIE_META_*; docs/promeneurs.md)",
+        description="Relay Messenger and Instagram to Rasa: Meta's webhook on "
+        "VIGIE_META_WEBHOOK_HOST:VIGIE_META_WEBHOOK_PORT. Settings come from the environment.",
+    )
+    meta.set_defaults(handler=cmd_meta)
 
     def with_ports(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--rasa-port", type=int, default=5005)

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.settings import BotSettings
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -121,6 +122,16 @@ def bot_spec() -> ProcessSpec:
     return ProcessSpec(name="bot", args=[str(APP_PYTHON), "-m", "ops.cli", "bot"])
 
 
+def meta_spec() -> ProcessSpec:
+    """The Messenger/Instagram webhook (bot/meta/), on its own port."""
+    return ProcessSpec(name="meta", args=[str(APP_PYTHON), "-m", "ops.cli", "meta"])
+
+
+def meta_configured() -> bool:
+    """VIGIE_META_ENABLED with its app secret, verify token and a token (docs/promeneurs.md)."""
+    return not BotSettings().meta_problems()
+
+
 def purge_spec(every_seconds: int = 3600) -> ProcessSpec:
     """Retention runs on a schedule: hourly deletion of what has outlived its period."""
     return ProcessSpec(
@@ -130,7 +141,8 @@ def purge_spec(every_seconds: int = 3600) -> ProcessSpec:
 
 
 def stack(settings: VigieSettings, ports: Ports, model_dir: Path) -> list[ProcessSpec]:
-    """The processes of one machine; the Telegram bridge only when a token is set."""
+    """The processes of one machine; the Telegram bridge only when a token is set, the
+    Messenger/Instagram one only when configured."""
     specs = [
         rasa_spec(settings, ports, model_dir),
         actions_spec(ports),
@@ -139,6 +151,8 @@ def stack(settings: VigieSettings, ports: Ports, model_dir: Path) -> list[Proces
     ]
     if os.environ.get("TELEGRAM_BOT_TOKEN"):
         specs.append(bot_spec())
+    if meta_configured():
+        specs.append(meta_spec())
     return specs
 
 
