@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from scenarios.schema import Verdict
 from vigie.data_files import DataModel, load_yaml
@@ -29,6 +29,7 @@ class AnswerWords(DataModel):
     share: dict[Literal["partager", "attendre", "signaler"], list[str]]
     menu: dict[Literal["surprise", "college", "lycee", "resume", "quiz"], list[str]]
     verdicts: dict[Verdict | Literal["unsure"], list[str]]
+    button_fillers: list[str]
 
 
 @cache
@@ -102,6 +103,30 @@ def parse_verdict(text: str) -> Verdict | Literal["unsure"] | None:
 def parse_menu(text: str) -> str | None:
     """'surprise', 'college', 'lycee', 'resume' or 'quiz' from a typed menu answer."""
     return _best_match(text, _words().menu)
+
+
+def button_fillers() -> list[str]:
+    """Words typed around a button's title (« stp », « je veux », « le »), dropped to match it."""
+    return _words().button_fillers
+
+
+def typed_words(choice: str) -> list[str]:
+    """The words that stand for the button picking `choice` (« au hasard » for `surprise`,
+    « plutôt sûr » for `3`): its phrases in the menu, share, confidence and verdict tables."""
+    words = _words()
+    tables: list[Mapping[Any, list[str]]] = [
+        words.menu,
+        words.share,
+        words.confidence,
+        words.verdicts,
+    ]
+    return [
+        phrase
+        for table in tables
+        for value, phrases in table.items()
+        if str(value) == choice
+        for phrase in phrases
+    ]
 
 
 _words()  # fail fast: a malformed answer_words.yml stops the start, not a conversation

@@ -77,6 +77,9 @@ class State(BaseModel):
     quiz_index: int = 0
     quiz: QuizRecord = Field(default_factory=QuizRecord)
     profile: Profile = Field(default_factory=Profile)
+    # the buttons on the learner's screen, oldest first: a typed title is that button
+    # (actions/typed_buttons.py); our own titles and payloads, never the learner's text
+    offered: list[dict[str, str]] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import RootModel
 
-from actions import answer_parsing, investigation, points
+from actions import answer_parsing, investigation, points, typed_buttons
 from actions.conversation import (
     EventDraft,
     Message,
@@ -138,8 +138,10 @@ class Engine:
     # ----- entry point -------------------------------------------------------------------
     def handle(self, state: State, turn: Turn) -> Outcome:
         out = Outcome(state=state.model_copy(deep=True))
+        turn = typed_buttons.as_pressed(state, turn)  # a typed button title is that button
         handler = self._route(out.state, turn)
         handler(out, turn)
+        typed_buttons.remember(state, out)
         return out
 
     def _route(self, state: State, turn: Turn) -> Handler:
