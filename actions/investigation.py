@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Final, Literal
 
+from pydantic import model_validator
+
 from actions.conversation import Message, Outcome, State, Turn, choice_payload
 from nlu.components.normalise import fold, normalise
 from scenarios.schema import Criterion, InvestigateStep, Tool
@@ -43,14 +45,17 @@ class InvestigationTools(DataModel):
     tools: dict[Tool, ToolWords]
     enough: EnoughWords
 
+    @model_validator(mode="after")
+    def _every_tool(self) -> InvestigationTools:
+        missing = [tool.value for tool in Tool if tool not in self.tools]
+        if missing:
+            raise ValueError(f"tools missing: {', '.join(missing)}")
+        return self
+
 
 @cache
 def tools() -> InvestigationTools:
-    loaded = load_yaml(TOOLS_FILE, InvestigationTools)
-    missing = [tool.value for tool in Tool if tool not in loaded.tools]
-    if missing:
-        raise ValueError(f"{TOOLS_FILE.name}: tools: missing {', '.join(missing)}")
-    return loaded
+    return load_yaml(TOOLS_FILE, InvestigationTools)
 
 
 def _key(text: str) -> str:

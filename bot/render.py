@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 
 from bot.messages import Messages
 from bot.state import Choice
-from vigie.protocol import ITEM, custom_type
+from vigie.protocol import ITEM, RESULT, custom_type
 
 TEXT_LIMIT = 4096  # sendMessage text, in UTF-16 code units
 CAPTION_LIMIT = 1024  # sendPhoto caption
@@ -129,7 +129,8 @@ def _texts(text: str, choices: tuple[Choice, ...] = ()) -> list[Outgoing]:
 
 
 def _item(custom: dict[str, Any], words: Messages) -> list[Outgoing]:
-    """One picture, one message: the photo, captioned with its source line and its alt text.
+    """One picture, one message: the photo, captioned with its source line and its alt text (a
+    move's result card has no source line: its alt text alone).
 
     An alt text that starts with the source line (the card's own first line) is not preceded by
     it a second time. When both do not fit in a caption, the alt text follows the photo as text;
@@ -150,14 +151,14 @@ def _item(custom: dict[str, Any], words: Messages) -> list[Outgoing]:
 
 
 def plan(messages: list[dict[str, Any]], words: Messages) -> list[Outgoing]:
-    """What to send, in order. An item is one photo with its caption and alt text; a plain
-    image takes its own text as caption.
+    """What to send, in order. An item or a move's result card is one photo with its caption
+    and alt text; a plain image takes its own text as caption.
 
     Other `custom` parts and `attachment` are not for Telegram (score payloads, widget hints).
     """
     out: list[Outgoing] = []
     for message in messages:
-        if custom_type(message) == ITEM:
+        if custom_type(message) in {ITEM, RESULT}:
             out.extend(_item(message["custom"], words))
         text, choices = _text_of(message), choices_of(message)
         image = message.get("image")

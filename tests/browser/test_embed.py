@@ -263,6 +263,23 @@ def test_an_item_is_one_figure_and_fake_addresses_are_never_links(
     page.screenshot(path=str(SHOTS / "widget-cadre-objet.png"))
 
 
+def test_a_result_card_is_one_figure_without_a_caption(
+    open_chat: Callable[..., Learner], vigie: StubRasa, scripted_api: str
+) -> None:
+    """A move of the investigate step: its card like the item (picture and alt text), then its
+    text as a bubble."""
+    result = {"type": "result", "image": f"{scripted_api}/scenario-images/{IMAGE}", "alt": ALT,
+              "tool": "search"}  # fmt: skip
+    vigie.script = lambda _s, _m: (200, [{"custom": result}, {"text": "Aucun média."}], 0.0)
+    page = open_chat().page
+    say(page, "je cherche")
+    figure = log(page).locator("figure")
+    expect(figure).to_have_count(1)
+    expect(figure.get_by_role("img", name=ALT)).to_be_visible()
+    expect(figure.locator("figcaption")).to_have_count(0)
+    expect(log(page)).to_contain_text("Aucun média.")
+
+
 def test_a_caption_already_in_the_alt_text_is_not_read_twice(
     open_chat: Callable[..., Learner], vigie: StubRasa, scripted_api: str
 ) -> None:

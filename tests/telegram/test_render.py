@@ -128,6 +128,25 @@ def test_an_item_without_a_usable_picture_is_its_alt_text(image: str | None) -> 
     assert isinstance(out, TextOut) and defang(ALT) in out.text and defang(CAPTION) in out.text
 
 
+def result(image: str | None = "https://images.example.org/r.png") -> dict:
+    """A move's result card of the investigate step, then its text."""
+    return {"custom": {"type": "result", "image": image, "alt": ALT, "tool": "search"}}
+
+
+def test_a_result_card_is_one_photo_captioned_with_its_alt_text_then_its_text() -> None:
+    out = plan([result(), {"text": "Aucun média ne la cite."}], WORDS)
+    described = WORDS("image_description", alt=defang(ALT))
+    assert out == [
+        PhotoOut(url="https://images.example.org/r.png", caption=described, fallback=described),
+        TextOut(text="Aucun média ne la cite."),
+    ]
+
+
+def test_a_result_card_without_a_usable_picture_is_its_alt_text() -> None:
+    (out,) = plan([result(image=None)], WORDS)
+    assert out == TextOut(text=WORDS("image_description", alt=defang(ALT)))
+
+
 def test_plan_image_with_too_long_a_text_sends_it_after() -> None:
     text = "x " * CAPTION_LIMIT
     out = plan([{"image": "https://example.org/a.png", "text": text}], WORDS)

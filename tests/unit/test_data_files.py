@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from actions.answer_parsing import AnswerWords
 from actions.engine import Reflexes
+from actions.investigation import InvestigationTools
 from actions.scoring import CriteriaFile
 from actions.verdicts import VerdictScale
 from api.reports.labels import EducatorLabels
@@ -50,11 +51,14 @@ def _set(value: object, *path: Any) -> Edit:
 
 
 EDUCATOR_FR = "api/reports/educator_fr.yml"
+TOOLS = "actions/investigation_tools.yml"
 
 # (shipped file, its model, a mistake, what the problem line must say after the file name)
 CASES: list[tuple[str, type[BaseModel], Edit, str]] = [
     ("actions/answer_words.yml", AnswerWords, _set(["x"], "menu", "quizz"), "menu.quizz.[key]: "),
     ("actions/answer_words.yml", AnswerWords, _set(True, "fillers", 0), "fillers.0: Input should"),
+    (TOOLS, InvestigationTools, _set("LATERL", "tools", "search", "reflex"), "tools.search.reflex"),
+    (TOOLS, InvestigationTools, _drop("tools", "inspect"), "(root): Value error, tools missing"),
     ("actions/verdict_scale.yml", VerdictScale, _drop("satire"), "(root): Value error, the scale"),
     ("actions/criteria.yml", CriteriaFile, _set("3", "negation", "subjects"), "negation.subjects:"),
     ("actions/criteria.yml", CriteriaFile, _set({}, "criteria", "SORCE"), "criteria.SORCE.[key]"),
