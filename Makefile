@@ -59,7 +59,7 @@ test: setup model system-deps ## set up what is missing and run the whole test s
 
 test-fast: $(VENV)/.stamp ## the quick loop, < 1 min: no Rasa, no browser, no server, no slow test; fewer Hypothesis examples
 	VIGIE_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q \
-	  -m "not integration and not browser and not postgres and not scaled and not rasa and not telegram and not slow"
+	  -m "not integration and not browser and not postgres and not scaled and not rasa and not telegram and not messenger and not slow"
 
 lint: $(VENV)/.stamp ## ruff; mypy ([tool.mypy]); the layers as import-linter contracts (.importlinter, docs/architecture.md)
 	$(VENV)/bin/ruff check .
