@@ -21,7 +21,17 @@ from pydantic import BaseModel
 from scenarios.loader import Catalogue
 from scenarios.readability import Counts, count, words
 from scenarios.rules import TEMPLATE_PHRASES, fold_accents
-from scenarios.schema import Criterion, Difficulty, Kind, Level, OpenStep, Scenario, Wording
+from scenarios.schema import (
+    Criterion,
+    Difficulty,
+    InvestigateStep,
+    Kind,
+    Level,
+    OpenStep,
+    Scenario,
+    Tool,
+    Wording,
+)
 from vigie.data_files import DataModel, load_yaml
 
 MIN_COVERAGE = 4
@@ -106,6 +116,32 @@ def repeated_texts(bubbles: list[str]) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Investigation:
+    """A scenario's investigate step: its menu, budget, and the tools it rewards (evidence)."""
+
+    scenario_id: str
+    tools: list[Tool]
+    budget: int
+    enough: int
+    rewarded: list[Tool]
+    voids: list[Tool]
+
+
+def investigation(scenario: Scenario) -> Investigation | None:
+    step = next((s for s in scenario.steps if isinstance(s, InvestigateStep)), None)
+    if step is None:
+        return None
+    return Investigation(
+        scenario.id,
+        [move.tool for move in step.moves],
+        step.budget,
+        step.enough,
+        [move.tool for move in step.moves if move.evidence],
+        [move.tool for move in step.moves if move.void],
+    )
+
+
 Transcript = Callable[[Catalogue, str], list[str]]
 """The texts a learner reads of one scenario played with the right answers, bubble by bubble
 (`actions.transcript.texts`: the engine itself says what is printed)."""
@@ -126,6 +162,7 @@ class Stats:
     coverage: dict[Criterion, int]
     reading: list[Reading]
     screens: list[Screen]
+    investigations: list[Investigation]
 
     @property
     def reliable_share(self) -> float:
@@ -150,6 +187,20 @@ class Stats:
     @property
     def falc_not_easier(self) -> list[str]:
         return [r.scenario_id for r in self.reading if r.falc <= r.fr]
+
+    @property
+    def with_data_void(self) -> list[str]:
+        return [i.scenario_id for i in self.investigations if i.voids]
+
+    def tool_counts(self) -> dict[Tool, tuple[int, int]]:
+        """Tool → (scenarios offering it, scenarios rewarding it)."""
+        return {
+            tool: (
+                sum(tool in i.tools for i in self.investigations),
+                sum(tool in i.rewarded for i in self.investigations),
+            )
+            for tool in Tool
+        }
 
     @property
     def printed_twice(self) -> dict[str, list[str]]:
@@ -180,6 +231,7 @@ def compute(catalogue: Catalogue, *, transcript: Transcript) -> Stats:
         coverage=coverage,
         reading=[reading_level(scenario) for scenario in scenarios],
         screens=[screen(s.id, transcript(catalogue, s.id)) for s in scenarios],
+        investigations=[i for s in scenarios if (i := investigation(s)) is not None],
     )
 
 
@@ -241,7 +293,27 @@ def report(stats: Stats) -> str:
         f"{stats.mean_falc - stats.mean_fr:>+6.1f}"
     )
     lines.append(f"  falc not easier in {len(stats.falc_not_easier)} scenario(s)")
-    return "\n".join([*lines, "", *_screen_lines(stats)])
+    return "\n".join([*lines, "", *_screen_lines(stats), "", *_investigation_lines(stats)])
+
+
+def _investigation_lines(stats: Stats) -> list[str]:
+    found = stats.investigations
+    lines = [
+        f"Investigate step: in {len(found)}/{stats.total} scenarios; data voids in "
+        f"{len(stats.with_data_void)}",
+        f"  {'scenario':<30} {'moves':>5} {'budget':>6} {'enough':>6} {'voids':>5}  "
+        "rewarded tools (* a data void)",
+    ]
+    for step in sorted(found, key=lambda step: step.scenario_id):
+        tools = ", ".join(t.value + ("*" if t in step.voids else "") for t in step.rewarded)
+        lines.append(
+            f"  {step.scenario_id:<30} {len(step.tools):>5} {step.budget:>6} {step.enough:>6} "
+            f"{len(step.voids):>5}  {tools}"
+        )
+    lines.append(f"  {'tool':<14} {'offered':>7} {'rewarded':>8}  (scenarios)")
+    for tool, (offered, rewarded) in stats.tool_counts().items():
+        lines.append(f"  {tool.value:<14} {offered:>7} {rewarded:>8}")
+    return lines
 
 
 def _screen_lines(stats: Stats) -> list[str]:

@@ -14,11 +14,12 @@ from actions.transcript import texts, transcript
 from ops.cli import main as vigie
 from scenarios.loader import default_catalogue
 from scenarios.readability import count, kandel_moles, sentences, syllables
-from scenarios.schema import Criterion, Kind, Level
+from scenarios.schema import Criterion, InvestigateStep, Kind, Level, Tool
 from scenarios.stats import (
     MIN_COVERAGE,
     Stats,
     compute,
+    investigation,
     markdown_table,
     repeated_texts,
     report,
@@ -96,6 +97,38 @@ def test_the_report_names_every_section(stats: Stats) -> None:
         assert heading in text
     assert "Kandel–Moles" in text and "falc not easier in" in text
     assert "On a phone: words and bubbles per scenario" in text and "text printed twice" in text
+
+
+def test_the_investigate_steps_are_counted_with_the_tools_they_reward(stats: Stats) -> None:
+    catalogue = default_catalogue()
+    having = [
+        s for s in catalogue.scenarios.values() if any(k.kind == "investigate" for k in s.steps)
+    ]
+    assert {i.scenario_id for i in stats.investigations} == {s.id for s in having}
+    capture = investigation(catalogue.scenarios["capture_depute_lycee"])
+    assert capture is not None
+    assert (len(capture.tools), capture.budget, capture.enough) == (5, 3, 2)
+    assert capture.rewarded == [Tool.SEARCH, Tool.OFFICIAL, Tool.ARCHIVE]
+    assert capture.voids == [Tool.ARCHIVE]
+    assert "capture_depute_lycee" in stats.with_data_void
+    offered, rewarded = stats.tool_counts()[Tool.ARCHIVE]
+    assert offered >= rewarded >= 1
+    for scenario in having:
+        step = next(k for k in scenario.steps if isinstance(k, InvestigateStep))
+        assert any(move.void for move in step.moves) == (scenario.id in stats.with_data_void)
+
+
+def test_the_report_shows_moves_budget_and_rewarded_tools(stats: Stats) -> None:
+    text = report(stats)
+    voids = len(stats.with_data_void)
+    assert f"Investigate step: in {len(stats.investigations)}/{stats.total} scenarios" in text
+    assert f"data voids in {voids}" in text
+    section = text.split("Investigate step:")[1]
+    (line,) = [
+        row for row in section.splitlines() if row.strip().startswith("capture_depute_lycee")
+    ]
+    assert line.split()[1:5] == ["5", "3", "2", "1"]
+    assert line.endswith("search, official, archive*")
 
 
 def test_the_cli_prints_the_stats(capsys: pytest.CaptureFixture[str]) -> None:
