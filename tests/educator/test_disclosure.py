@@ -1,6 +1,7 @@
 """What an educator could work out about one pupil from what Vigie publishes (issue 13, items 1,
 3 and 4): a hidden cell by subtraction, a newcomer's score from two summaries a day apart, and
-a pupil's rows in the CSV. Each attack is played through the API, as an educator would."""
+a pupil's rows in the CSV; the same for the investigation tools (issue 16) and the delayed
+re-test (issue 17). Each attack is played through the API, as an educator would."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from scenarios.schema import Tool
 from tests.educator.helpers import (
     NOW,
     OTHER_SCENARIO,
@@ -20,6 +22,11 @@ from tests.educator.helpers import (
     quiz,
 )
 from tests.educator.helpers import summary as get_summary
+from tests.educator.test_investigation import (
+    INVESTIGATED,
+    investigation,
+    known_investigations,
+)
 
 Ingest = Callable[[list[dict]], None]
 Join = Callable[[str, int], list[str]]
@@ -138,4 +145,71 @@ def test_a_newcomer_changes_nothing_until_k_newcomers_do(
                 grown["scenarios"][0]["mean_score"]
                 > after[True]["summary"]["scenarios"][0]["mean_score"]
             )
+    assert before[True] == before[False] == after[True] == after[False]
+
+
+def test_a_newcomer_investigator_changes_nothing_until_k_newcomers_do(
+    client: TestClient, alice_auth: dict[str, str], join: Join, ingest: Ingest
+) -> None:
+    """k investigators, then one more who uses every tool laterally, or only reads the item: the
+    tools' shares, the tools never tried and the lateral starts stay the same until k newcomers
+    have investigated."""
+    before, after = {}, {}
+    for lateral in (True, False):
+        moves = [tool.value for tool in Tool if tool.lateral] if lateral else ["inspect"]
+        code = new_class(client, alice_auth, name="4e B")
+        learners = join(code, 10)
+        ingest(known_investigations(learners[:5]))
+        before[lateral] = published(client, alice_auth, code)
+        later = NOW + timedelta(hours=1)
+        ingest([investigation(learners[5], INVESTIGATED, moves, later)])
+        after[lateral] = published(client, alice_auth, code)
+        assert after[lateral]["summary"]["investigation"]["never_tried"] == ["site", "encyclopedia"]
+        if lateral:
+            for late in learners[6:]:
+                ingest([investigation(late, INVESTIGATED, moves, later + timedelta(minutes=1))])
+            grown = get_summary(client, alice_auth, code)["investigation"]
+            assert grown["learners"] == 10 and grown["never_tried"] == []
+    assert before[True] == before[False] == after[True] == after[False]
+
+
+def test_fewer_than_k_investigators_change_nothing_whatever_their_moves(
+    client: TestClient, alice_auth: dict[str, str], join: Join, ingest: Ingest
+) -> None:
+    """Six active learners, four of whom investigated: two classes that differ only in those
+    four's moves publish the same summary, CSV and report."""
+    worlds = []
+    for moves in (["search", "official"], ["inspect"]):
+        code = new_class(client, alice_auth, name="4e B")
+        learners = join(code, 6)
+        ingest(known_class(learners))
+        ingest([investigation(learner, INVESTIGATED, moves, NOW) for learner in learners[:4]])
+        worlds.append(published(client, alice_auth, code))
+    assert worlds[0]["summary"]["investigation"]["suppressed"]
+    assert worlds[0] == worlds[1]
+
+
+def test_a_newcomer_s_delayed_retest_changes_nothing_until_k_newcomers_do(
+    client: TestClient, alice_auth: dict[str, str], join: Join, ingest: Ingest
+) -> None:
+    """The third phase has its own learners and its own cohort: one more learner's form C, all
+    right or all wrong, changes neither the delayed figures nor what lasts."""
+    before, after = {}, {}
+    for right in (True, False):
+        code = new_class(client, alice_auth, name="4e B")
+        learners = join(code, 6)
+        ingest(known_class(learners[:5]))
+        ingest(
+            [
+                answer
+                for i, learner in enumerate(learners[:5])
+                for answer in quiz(learner, "quiz_c", 1, at=NOW + timedelta(minutes=i))
+            ]
+        )
+        before[right] = published(client, alice_auth, code)
+        assert before[right]["summary"]["quiz"]["lasting"]["discernment"] == 0.0
+        ingest(newcomer(learners[5], right=right))
+        later = NOW + timedelta(hours=2)
+        ingest(quiz(learners[5], "quiz_c", fakes_right=2 if right else 0, at=later))
+        after[right] = published(client, alice_auth, code)
     assert before[True] == before[False] == after[True] == after[False]
