@@ -46,12 +46,15 @@ def webhook_app(settings: BotSettings) -> Starlette:
         return PlainTextResponse(echo)
 
     async def receive(request: Request) -> Response:
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            return Response(status_code=413)
         body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return Response(status_code=413)
         if not signed_by_meta(body, request.headers.get(SIGNATURE_HEADER), app_secret):
             log.warning("refused a webhook call: X-Hub-Signature-256 missing or wrong")
             return Response(status_code=403)
-        if len(body) > MAX_BODY_BYTES:
-            return Response(status_code=413)
         try:
             data = json.loads(body)
         except ValueError:

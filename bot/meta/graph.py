@@ -87,8 +87,9 @@ class GraphSender:
             await asyncio.wait(workers, timeout=timeout)
         if self.pending:
             log.warning("stopping with %d replies not delivered", self.pending)
-        for worker in self._workers.values():
+        for worker in workers:
             worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
 
     async def _drain(self, key: Key) -> None:
         queue = self._queues[key]

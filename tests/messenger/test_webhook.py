@@ -110,3 +110,11 @@ def test_other_objects_are_acknowledged_and_ignored(webhook: Webhook, rasa: Stub
 def test_health(webhook: Webhook) -> None:
     health = webhook.url.replace("/meta/webhook", "/health")
     assert httpx.get(health, timeout=10).text == "ok"
+
+
+def test_a_body_over_one_megabyte_is_refused_before_it_is_read(
+    webhook: Webhook, rasa: StubRasa
+) -> None:
+    huge = json.dumps(text("504", "x" * (1024 * 1024))).encode()
+    assert webhook.post(huge).status_code == 413
+    assert rasa.messages() == []
