@@ -399,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.api_url:
         api_url = require_loopback(args.api_url)
     else:
-        from tests.conftest import ARTIFACTS, MODEL, make_stack
+        from devtools.stack import ARTIFACTS, MODEL, make_stack
 
         if not MODEL.exists():
             print(f"{MODEL} is missing: run `make model`", file=sys.stderr)
@@ -408,17 +408,14 @@ def main(argv: list[str] | None = None) -> int:
         stack = make_stack(Path(tempfile.mkdtemp(prefix="vigie-fuzz-")))
     try:
         if stack is not None:
-            for name in ("api", "actions", "rasa"):
-                stack.start(name)
-            stack.wait_ready(["api", "actions", "rasa"])
+            stack.start_all()
             api_url = stack.api_url
         result = asyncio.run(run_fuzz(api_url, args.messages, args.seed, args.concurrency))
         alive = stack is None or all(p.popen.poll() is None for p in stack.processes.values())
         healthy = httpx.get(f"{api_url}/health", timeout=10).status_code == 200
     finally:
         if stack is not None:
-            for process in list(stack.processes.values()):
-                process.stop()
+            stack.stop_all()
             shutil.rmtree(stack.var_dir, ignore_errors=True)
     figures = result.as_dict() | {"kinds": dict(result.kinds), "alive": alive and healthy}
     print(json.dumps(figures, indent=2, ensure_ascii=False))

@@ -162,9 +162,11 @@ async def run_load(
 
 
 def vigie_plans(count: int, seed: int) -> list[Iterator[str]]:
-    """Per learner: catalogue scenarios in a shuffled order, each answered right (tests/play)."""
+    """Per learner: catalogue scenarios in a shuffled order, each answered right
+    (`actions.transcript.right_answers`)."""
+    from actions.engine import choice_payload as choose
+    from actions.transcript import right_answers
     from scenarios.loader import default_catalogue
-    from tests.play import choose, right_answers
 
     catalogue = default_catalogue()
     ids = sorted(catalogue.scenarios)
@@ -347,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
     from pathlib import Path
 
+    from devtools.stack import ARTIFACTS, MODEL, make_stack
+
     parser = argparse.ArgumentParser(
         prog="python -m bench.load",
         description="`make load`: N simulated learners play scenarios through /chat on a stack "
@@ -367,8 +371,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
-    from tests.conftest import ARTIFACTS, MODEL, make_stack
-
     if not MODEL.exists():
         print(f"{MODEL} is missing: run `make model`", file=sys.stderr)
         return 2
@@ -377,9 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = make_stack(var_dir)
     try:
         started = time.monotonic()
-        for name in ("api", "actions", "rasa"):
-            stack.start(name)
-        stack.wait_ready(["api", "actions", "rasa"])
+        stack.start_all()
         print(f"stack ready in {time.monotonic() - started:.0f} s ({stack.api_url}, {var_dir})")
         warm = scoring_learners(stack.api_url, var_dir, 1, args.seed + 1)
         asyncio.run(run_load("warm-up", warm, 15, 6))
@@ -389,8 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         counted = tally(var_dir, learners)
     finally:
-        for process in list(stack.processes.values()):
-            process.stop()
+        stack.stop_all()
         shutil.rmtree(var_dir, ignore_errors=True)
     print(report(result, counted))
     if args.json:

@@ -33,7 +33,7 @@ from bench.load import (
     run_load,
     vigie_plans,
 )
-from bench.procs import tree_cpu_seconds
+from bench.procs import load_average, tree_cpu_seconds
 from bench.side_by_side import (
     APP_PYTHON,
     DOC,
@@ -52,7 +52,7 @@ from bench.side_by_side import (
     machine,
     write_doc,
 )
-from ops.services import free_port
+from devtools.processes import free_port
 
 BEGIN, END = "<!-- BEGIN bench.long_run -->", "<!-- END bench.long_run -->"
 LONG_SEED = SEED + 15
@@ -77,10 +77,6 @@ class Sizes:
     def quick(cls) -> Sizes:
         return cls(turns=120, block=30, late_turns=90, late_learners=20, late_seconds=8.0,
                    late_max_messages=600, budget_s=300.0)  # fmt: skip
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def cpu_now(processes: dict[str, int]) -> dict[str, float]:

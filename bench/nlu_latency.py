@@ -8,7 +8,7 @@ exactly as `make model` trains (same data, domain and config). Then one `rasa ru
 is started on a free 127.0.0.1 port with the model, the time until /status answers is measured,
 every dev-set message (tests/nlu/dev.yml) is sent to POST /model/parse one after the other
 (sequential: the figure is the latency of one parse, not throughput), and the server's RSS is
-read from /proc. The server is stopped at the end, whatever happens.
+read with psutil. The server is stopped at the end, whatever happens.
 
 Runs in the application environment; Rasa only as a subprocess.
 """
@@ -18,18 +18,19 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import yaml
+
+from bench.procs import tree_rss_kib
+from devtools import processes
+from devtools.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -52,23 +53,6 @@ def dev_texts(path: Path) -> list[str]:
     return texts
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_mib(pid: int) -> float | None:
-    """Resident memory of a process and its children (the Rasa server forks none by default)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
 def time_training() -> float:
     with tempfile.TemporaryDirectory(prefix="vigie-bench-nlu-") as out:
         start = time.perf_counter()
@@ -82,46 +66,32 @@ def time_training() -> float:
 
 def measure_parse(model: Path, texts: list[str], timeout: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="vigie-bench-rasa-") as tmp:
-        log_path = Path(tmp) / "rasa.log"
-        with log_path.open("wb") as log:
-            return _measure(model, texts, timeout, log, log_path)
+        return _measure(model, texts, timeout, Path(tmp) / "rasa.log")
 
 
-def _measure(
-    model: Path, texts: list[str], timeout: float, log: Any, log_path: Path
-) -> dict[str, float]:
+def _measure(model: Path, texts: list[str], timeout: float, log_path: Path) -> dict[str, float]:
     port = free_port()
     # No action server, tracker store or channel: only the NLU endpoint is measured.
     endpoints = log_path.with_name("endpoints.yml")
     endpoints.write_text("# NLU only\n", encoding="utf-8")
     credentials = log_path.with_name("credentials.yml")
     credentials.write_text("rest:\n", encoding="utf-8")
-    server = subprocess.Popen(
+    server = processes.start(
+        "rasa",
         [str(RASA), "run", "--enable-api", "--model", str(model), "--interface", "127.0.0.1",
          "--port", str(port), "--endpoints", str(endpoints), "--credentials", str(credentials)],
-        cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=ENV, log=log_path,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-
-    def fail(why: str) -> SystemExit:
-        tail = log_path.read_text(errors="replace")[-3000:]
-        return SystemExit(f"{why}\n--- rasa log (tail) ---\n{tail}")
-
     try:
         start = time.perf_counter()
+        try:
+            processes.wait_ready({"rasa": server}, {"rasa": f"{base}/status"}, timeout, every=0.5)
+        except processes.NotReady as error:
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise SystemExit(f"{error}\n--- rasa log (tail) ---\n{tail}") from error
+        started = time.perf_counter() - start
         with httpx.Client(timeout=10) as client:
-            while True:
-                if server.poll() is not None:
-                    raise fail("rasa run exited early")
-                try:
-                    if client.get(f"{base}/status").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.perf_counter() - start > timeout:
-                    raise fail(f"rasa run did not answer within {timeout:.0f} s")
-                time.sleep(0.5)
-            started = time.perf_counter() - start
             client.post(f"{base}/model/parse", json={"text": "salut"})  # warm up
             timings = []
             for text in texts:
@@ -134,24 +104,10 @@ def _measure(
             "median_ms": statistics.median(timings),
             "p95_ms": sorted(timings)[max(round(0.95 * len(timings)) - 1, 0)],
             "n": len(timings),
-            "rss_mib": rss_mib(server.pid) or float("nan"),
+            "rss_mib": tree_rss_kib(server.pid) / 1024,
         }
     finally:
-        _stop(server)
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    """Stop the server's process group (this script started it in its own session)."""
-    if server.poll() is not None:
-        return
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+        server.stop(30, group=True)  # its process group: this script started it in its own session
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
-"""Resident memory of process trees, read from /proc (Linux): sampled peaks while a bench runs.
+"""Resident memory and CPU time of process trees (psutil): sampled peaks while a bench runs.
 
-A process's figure is the sum over its tree (Sanic and uvicorn may run worker children).
+A process's figure is the sum over its tree (Sanic and uvicorn may run worker children); a
+process that vanishes between two reads counts 0. Never signals a process.
 """
 
 from __future__ import annotations
@@ -8,64 +9,61 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections.abc import Callable
-from pathlib import Path
 
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+import psutil
 
 
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            text = (task / "children").read_text()
-        except OSError:
-            continue
-        found.extend(int(child) for child in text.split())
-    return found
+def members(pid: int) -> list[psutil.Process]:
+    """The process and all its descendants, parents before their children."""
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
 
 
 def tree(pid: int) -> list[int]:
-    pids, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        pids.append(current)
-        pending.extend(children(current))
-    return pids
+    return [member.pid for member in members(pid)]
 
 
 def cmdline(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
+        return " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
         return ""
 
 
-def rss_kib(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/statm").read_text().split()
-    except OSError:
-        return 0
-    return int(fields[1]) * PAGE_KIB
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
 def tree_cpu_seconds(pid: int) -> float:
-    return sum(cpu_seconds(p) for p in tree(pid))
+    """User + system CPU time of the tree so far."""
+    total = 0.0
+    for member in members(pid):
+        with contextlib.suppress(psutil.Error):
+            times = member.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def tree_rss_kib(pid: int) -> int:
-    return sum(rss_kib(p) for p in tree(pid))
+    total = 0
+    for member in members(pid):
+        with contextlib.suppress(psutil.Error):
+            total += member.memory_info().rss // 1024
+    return total
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as /proc/loadavg shows them."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def postmaster(data_dir: str) -> int | None:
+    """The PostgreSQL server process whose data directory is `data_dir`, if it runs."""
+    for process in psutil.process_iter(["cmdline"]):
+        line = " ".join(process.info["cmdline"] or [])
+        if data_dir in line and "postgres" in line and "pg_ctl" not in line:
+            return process.pid
+    return None
 
 
 class RssSampler:
@@ -87,8 +85,7 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            with contextlib.suppress(Exception):  # a process may vanish between two reads
-                self.sample()
+            self.sample()
             self._stop.wait(self._interval)
 
     def __enter__(self) -> RssSampler:
@@ -98,21 +95,3 @@ class RssSampler:
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-
-
-def named_children(pid: int, names: dict[str, str]) -> dict[str, int]:
-    """Children of `pid` whose command line contains one of `names`' patterns ({pattern: name})."""
-    found: dict[str, int] = {}
-    for child in children(pid):
-        line = cmdline(child)
-        for pattern, name in names.items():
-            if pattern in line and name not in found:
-                found[name] = child
-                break
-    return found
-
-
-def wait_gone(pids: list[int], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in pids):
-        time.sleep(0.2)

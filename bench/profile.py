@@ -18,14 +18,8 @@ import time
 from pathlib import Path
 
 from bench.load import VigieLearner, run_load, vigie_plans
-from bench.long_run import (
-    cpu_ms_per_reply,
-    cpu_now,
-    load_average,
-    pre_played,
-    vigie_running,
-    warm_up,
-)
+from bench.long_run import cpu_ms_per_reply, cpu_now, pre_played, vigie_running, warm_up
+from bench.procs import load_average
 from bench.side_by_side import APP_PYTHON, LOGS, SEED
 
 PY_SPY = APP_PYTHON.parent / "py-spy"

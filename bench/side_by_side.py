@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
+import psutil
 
 from bench.load import FloorLearner, Result, VigieLearner, run_load, vigie_plans
-from bench.procs import RssSampler, cmdline, tree, tree_cpu_seconds
-from ops.services import free_port
+from bench.procs import RssSampler, cmdline, load_average, postmaster, tree, tree_cpu_seconds
+from devtools.processes import Process, free_port, wait_ready
 from vigie.settings import PROJECT_ROOT
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
@@ -88,6 +88,7 @@ class Started:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self.process = Process(name, self.popen, self.log)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -120,29 +121,13 @@ class Started:
                 self._seen.wait(timeout=1.0)
 
     def wait_http(self, url: str, timeout: float) -> float:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.popen.poll() is not None:
-                raise RuntimeError(f"{self.name} exited before ready: see {self.log}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return time.perf_counter() - self.started
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s: {self.log}")
+        """Seconds since start when `url` answers 200."""
+        wait_ready({self.name: self.process}, {self.name: url}, timeout, every=0.25)
+        return time.perf_counter() - self.started
 
     def interrupt(self, timeout: float = 40.0) -> None:
         """Ctrl-C to the process group, as a terminal would; SIGKILL if it lingers."""
-        if self.popen.poll() is None:
-            try:
-                os.killpg(self.popen.pid, signal.SIGINT)
-                self.popen.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait()
-            except ProcessLookupError:
-                pass
+        self.process.stop(timeout, how=signal.SIGINT, group=True)
         self._reader.join(timeout=5)
 
 
@@ -181,7 +166,6 @@ def machine() -> dict[str, str]:
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
     rasa_version = subprocess.run(
         [str(RASA_VENV / "bin" / "python"), "-c", "import rasa; print(rasa.__version__)"],
         capture_output=True,
@@ -190,11 +174,11 @@ def machine() -> dict[str, str]:
     ).stdout.strip()
     return {
         "cpu": f"{cpu}, {os.cpu_count()} cores",
-        "memory": f"{mem_kib / 1024 / 1024:.0f} GiB",
+        "memory": f"{psutil.virtual_memory().total / 1024**3:.0f} GiB",
         "os": platform.platform(),
         "python": platform.python_version(),
         "rasa": rasa_version,
-        "load_before": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+        "load_before": load_average(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -402,7 +386,7 @@ def bench_scaled(durations: Durations) -> dict:
         processes = find_processes(
             stack.popen.pid, VIGIE_PROCESSES | {"nginx": "nginx", "redis-server": "redis"}
         )
-        postgres = _postmaster(data_dir)
+        postgres = postmaster(f"{data_dir}/postgres/data")
         if postgres:
             processes["postgres"] = postgres
         with RssSampler(lambda: processes) as rss:
@@ -417,15 +401,6 @@ def bench_scaled(durations: Durations) -> dict:
         "rss_kib": rss.peaks,
         "rss_total_kib": rss.peak_total,
     }
-
-
-def _postmaster(data_dir: str) -> int | None:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and f"{data_dir}/postgres/data" in cmdline(int(entry.name)):
-            line = cmdline(int(entry.name))
-            if "postgres" in line and "pg_ctl" not in line:
-                return int(entry.name)
-    return None
 
 
 # ----- report ----------------------------------------------------------------------------------

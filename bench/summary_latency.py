@@ -28,9 +28,9 @@ from api.core.settings import ApiSettings
 from api.data.migrate import upgrade
 from api.data.models import Classroom, Educator, ProgressEvent
 from api.main import create_app
+from devtools.postgres import ThrowawayPostgres
+from devtools.synthetic import class_history, pseudonym
 from scenarios.loader import default_catalogue
-from tests.support.postgres import PostgresServer
-from tests.support.synthetic import class_history, pseudonym
 
 CLASS_SIZE = 30
 COLUMNS = (
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             url = f"sqlite:///{var_dir / 'bench.db'}"
             results.append(run_backend("sqlite", url, var_dir, args))
         if args.backend in ("postgresql", "both"):
-            server = PostgresServer().start()
+            server = ThrowawayPostgres().start()
             try:
                 url = server.create_database("vigie_bench")
                 results.append(run_backend("postgresql", url, var_dir, args))

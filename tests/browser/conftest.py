@@ -17,7 +17,6 @@ import json
 import os
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from devtools import processes
+from devtools.processes import Process, free_port
 from ops.launcher import APP_PYTHON, Ports, api_spec
-from tests.conftest import ARTIFACTS, Process, Stack, free_port
+from tests.conftest import ARTIFACTS, Stack
 from tests.telegram.stub_rasa import StubRasa
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
@@ -151,29 +152,15 @@ def start_api(name: str, env: dict[str, str]) -> tuple[str, Process]:
     url = f"http://127.0.0.1:{port}"
     spec = api_spec(Ports(api=port))
     assert spec.args[0] == str(APP_PYTHON)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"{name}.log"
-    popen = subprocess.Popen(
+    process = processes.start_answering(
+        name,
         spec.args,
-        cwd=PROJECT_ROOT,
         env=env | spec.env | {"VIGIE_API_URL": url},
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
+        log=ARTIFACTS / f"{name}.log",
+        url=f"{url}/health",
+        timeout=60,
     )
-    process = Process(name, popen, log)
-    deadline = time.monotonic() + 60
-    while True:
-        if popen.poll() is not None:
-            raise RuntimeError(f"{name} exited: see {log}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return url, process
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.stop()
-            raise RuntimeError(f"{name} not ready: see {log}")
-        time.sleep(0.2)
+    return url, process
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,10 @@ from api.core.settings import ApiSettings
 from api.data.migrate import upgrade
 from api.data.models import Educator
 from api.main import create_app
-from tests.conftest import free_port
+from devtools.postgres import ThrowawayPostgres
+from devtools.processes import free_port
 from tests.support import educators
 from tests.support.database import migrated_sqlite
-from tests.support.postgres import PostgresServer
 
 PASSWORD = "mot-de-passe-solide"
 TABLES = "progress_events, learners, classrooms, educators, erasures"
@@ -36,8 +36,8 @@ def password_hash() -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
+def postgres_server() -> Iterator[ThrowawayPostgres]:
+    server = ThrowawayPostgres().start()
     try:
         yield server
     finally:
@@ -45,7 +45,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(postgres_server: PostgresServer) -> str:
+def postgres_url(postgres_server: ThrowawayPostgres) -> str:
     url = postgres_server.create_database("vigie_educator")
     upgrade(url)
     return url

@@ -21,10 +21,10 @@ from playwright.sync_api import Browser, Page, expect
 from api.core.settings import ApiSettings
 from api.data.models import Educator
 from api.main import create_app
+from devtools.synthetic import class_history
+from devtools.wait import wait_for
 from tests.educator.conftest import PASSWORD
 from tests.educator.helpers import CATALOGUE
-from tests.support.synthetic import class_history
-from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.browser
 

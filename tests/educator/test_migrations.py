@@ -12,14 +12,14 @@ from sqlalchemy import inspect
 from api.core.db import make_engine
 from api.data.migrate import alembic_config, upgrade
 from api.data.models import Base
-from tests.support.postgres import PostgresServer
+from devtools.postgres import ThrowawayPostgres
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_database(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'fresh.db'}"
-    server: PostgresServer = request.getfixturevalue("postgres_server")
+    server: ThrowawayPostgres = request.getfixturevalue("postgres_server")
     return server.create_database("vigie_migrations")
 
 

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.core.settings import ApiSettings
 from api.main import create_app
+from devtools.synthetic import class_history
 from scenarios.schema import Criterion
 from tests.educator.helpers import (
     CATALOGUE,
@@ -25,7 +26,6 @@ from tests.educator.helpers import (
     new_class,
 )
 from tests.educator.helpers import summary as get_summary
-from tests.support.synthetic import class_history
 
 
 @pytest.fixture

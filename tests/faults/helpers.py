@@ -6,13 +6,11 @@ Never reaches into a process: only HTTP, and reads of the SQLite files the stack
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psutil
 
 from api.core.security.chat_sessions import SessionSigner
 from scenarios.loader import default_catalogue
@@ -44,14 +42,7 @@ def kill(stack: Stack, name: str) -> None:
     """SIGKILL to the process and all its children: a crash, not a clean stop. (The action
     server is a Sanic manager plus a worker process: killing the manager alone leaves the
     worker serving, orphaned.)"""
-    process = stack.processes.pop(name)
-    tree = psutil.Process(process.popen.pid)
-    children = tree.children(recursive=True)
-    for member in [tree, *children]:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            member.kill()
-    process.popen.wait(timeout=30)
-    psutil.wait_procs(children, timeout=30)
+    stack.processes.pop(name).kill_tree()
 
 
 def restart(stack: Stack, name: str) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from actions.outbox import DELIVERED, Outbox, OutboxError
+from devtools.wait import wait_for
 from tests.conftest import ARTIFACTS, Stack
 from tests.faults.helpers import (
     NOT_SAVED,
@@ -33,7 +34,6 @@ from tests.faults.helpers import (
     stored_steps,
 )
 from tests.play import texts
-from tests.support.wait import wait_for
 
 DISK_BYTES = 2 * 1024 * 1024
 

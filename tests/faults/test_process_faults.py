@@ -12,6 +12,7 @@ import time
 import httpx
 import pytest
 
+from devtools.wait import wait_for
 from tests.conftest import Stack
 from tests.faults.helpers import (
     Learner,
@@ -22,7 +23,6 @@ from tests.faults.helpers import (
     scenario,
     stored_steps,
 )
-from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 OUTAGE_SECONDS = 60  # the API is down at least this long: the outbox backs off to its 30 s cap

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from api.core.security.chat_sessions import SessionSigner
+from devtools.wait import wait_for
 from scenarios.loader import default_catalogue
 from tests.conftest import Stack
 from tests.play import choose, right_answers, scores, texts
-from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -14,12 +14,12 @@ import httpx
 import pytest
 
 from api.reports.anonymity import rate
+from devtools.wait import wait_for
 from scenarios.loader import default_catalogue
 from scenarios.schema import QuizItem
 from tests.conftest import Stack
 from tests.integration.test_foundation import say
 from tests.play import choose, texts
-from tests.support.wait import wait_for
 from vigie.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration

@@ -7,11 +7,11 @@ import sqlite3
 import pytest
 
 from api.core.security.chat_sessions import SessionSigner
+from devtools.wait import wait_for
 from scenarios.loader import default_catalogue
 from tests.conftest import ARTIFACTS, Stack
 from tests.integration.test_foundation import new_session, say, stored_events, texts
 from tests.play import choose
-from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 

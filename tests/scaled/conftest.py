@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
+from devtools import processes
+from devtools.processes import Process
+from devtools.stack import ARTIFACTS, MODEL
 from ops.launcher import (
     PROGRESS_DATABASE,
     ProcessSpec,
@@ -27,10 +27,6 @@ from ops.launcher import (
     scaled_specs,
 )
 from ops.scaled import ScaledInfra, free_scaled_ports
-from vigie.settings import PROJECT_ROOT
-
-MODEL = PROJECT_ROOT / "models" / "vigie.tar.gz"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 @dataclass
@@ -38,7 +34,7 @@ class ScaledStack:
     infra: ScaledInfra
     specs: dict[str, ProcessSpec]
     env: dict[str, str]
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    processes: dict[str, Process] = field(default_factory=dict)
 
     @property
     def ports(self) -> ScaledPorts:
@@ -53,47 +49,22 @@ class ScaledStack:
 
     def start(self, name: str) -> None:
         spec = self.specs[name]
-        log = (ARTIFACTS / f"scaled-{name}.log").open("ab")
-        # Own session: when its worker is slow to start, Sanic's worker manager SIGKILLs its
-        # whole process group (sanic/worker/manager.py: os.killpg) — that must not be pytest's.
-        self.processes[name] = subprocess.Popen(
-            spec.args, cwd=PROJECT_ROOT, env=self.env | spec.env, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+        self.processes[name] = processes.start(
+            name, spec.args, env=self.env | spec.env, log=ARTIFACTS / f"scaled-{name}.log"
+        )
 
     def kill(self, name: str) -> None:
         """SIGKILL: the replica dies mid-message, as on a crash or an OOM kill."""
         process = self.processes.pop(name)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        process.send(signal.SIGKILL)
+        process.popen.wait(timeout=10)
 
     def stop_all(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        processes.stop_all(self.processes)
 
     def wait_ready(self, names: list[str], timeout: float = 300.0) -> None:
         urls = scaled_health_urls(self.ports)
-        pending = set(names)
-        deadline = time.monotonic() + timeout
-        while pending:
-            for name in sorted(pending):
-                if self.processes[name].poll() is not None:
-                    raise RuntimeError(f"{name} exited: see test-artifacts/scaled-{name}.log")
-                try:
-                    if httpx.get(urls[name], timeout=2).status_code == 200:
-                        pending.discard(name)
-                except httpx.HTTPError:
-                    pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"not ready: {sorted(pending)}")
-            time.sleep(0.5)
+        processes.wait_ready(self.processes, {name: urls[name] for name in names}, timeout)
 
     def progress_rows(self, sql: str) -> list[list[str]]:
         return self.infra.postgres.query(PROGRESS_DATABASE, sql)

@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from api.core.security.chat_sessions import SessionSigner
+from devtools.wait import wait_for
 from ops.launcher import TRACKER_DATABASE
 from scenarios.loader import default_catalogue
 from tests.play import choose, right_answers, scores
 from tests.scaled.conftest import ScaledStack
 from tests.scaled.helpers import new_learner, rest
-from tests.support.wait import wait_for
 from vigie.rasa_rest import SENDER_HEADER
 
 pytestmark = [pytest.mark.integration, pytest.mark.scaled]

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -24,11 +21,12 @@ from api.core.db import make_engine
 from api.core.settings import ApiSettings
 from api.data import educators, models
 from api.main import create_app
+from devtools import processes
+from devtools.processes import Process, free_port
 from ops.launcher import Ports, api_spec
-from tests.conftest import ARTIFACTS, free_port
+from tests.conftest import ARTIFACTS
 from tests.support.database import migrated_sqlite
 from tests.support.educators import bearer_headers, password_hash
-from vigie.settings import PROJECT_ROOT
 
 EMAIL = "securite@college.example"
 PASSWORD = "mot-de-passe-tres-solide"
@@ -92,8 +90,7 @@ class LiveApi:
 
     url: str
     var_dir: Path
-    process: subprocess.Popen[bytes]
-    log: Path
+    process: Process
 
     @property
     def database_url(self) -> str:
@@ -103,42 +100,23 @@ class LiveApi:
 def start_api(var_dir: Path, name: str, **env: str) -> LiveApi:
     """Start the API (nothing else), wait until it answers; `env` adds VIGIE_* settings."""
     port = free_port()
-    spec = api_spec(Ports(api=port))
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"security-{name}.log"
+    url = f"http://127.0.0.1:{port}"
     base = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
     base.pop("DATABASE_URL", None)
-    process = subprocess.Popen(
-        spec.args,
-        cwd=PROJECT_ROOT,
+    process = processes.start_answering(
+        name,
+        api_spec(Ports(api=port)).args,
         env=base | {"VIGIE_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"} | env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        log=ARTIFACTS / f"security-{name}.log",
+        url=f"{url}/health",
+        timeout=120,
+        append=False,
     )
-    api = LiveApi(f"http://127.0.0.1:{port}", var_dir, process, log)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"vigie api exited: see {log}")
-        try:
-            if httpx.get(f"{api.url}/health", timeout=2).status_code == 200:
-                return api
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    stop_api(api)
-    raise RuntimeError(f"vigie api not ready: see {log}")
+    return LiveApi(url, var_dir, process)
 
 
 def stop_api(api: LiveApi) -> None:
-    if api.process.poll() is None:
-        api.process.terminate()
-        try:
-            api.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            api.process.kill()
-            api.process.wait()
+    api.process.stop()
 
 
 def add_educator(

@@ -11,12 +11,12 @@ import stat
 import httpx
 import pytest
 
+from devtools.wait import wait_for
 from scenarios.loader import default_catalogue
 from tests.conftest import ARTIFACTS, Stack
 from tests.integration.test_foundation import new_session, say, stored_events
 from tests.integration.test_privacy import learner_of
 from tests.play import choose, right_answers
-from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -16,15 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.conftest import free_port
-from tests.support.wait import wait_for
+from devtools.processes import free_port
+from devtools.servers import ThreadedServer
+from devtools.wait import wait_for
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api"
 BOT = {
@@ -132,8 +132,7 @@ class FakeBotApi:
         self._next_update_id = 1000
         self._next_message_id = 1
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     # ----- lifecycle --------------------------------------------------------------------------
     @property
@@ -144,20 +143,12 @@ class FakeBotApi:
         app = Starlette(
             routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
         )
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
-        )
-        server = self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=server.run, daemon=True)
-        self._thread.start()
-        if not wait_for(lambda: server.started, 10, 0.02):
-            raise RuntimeError("the fake Bot API did not start")
+        self._server = ThreadedServer(app, self.port, "the fake Bot API")
+        self._server.start()
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._server.stop()
 
     # ----- what tests use ---------------------------------------------------------------------
     def inject(self, *updates: dict[str, Any]) -> None:

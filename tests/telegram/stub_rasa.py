@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import threading
 from collections.abc import Callable
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.conftest import free_port
-from tests.support.wait import wait_for
+from devtools.processes import free_port
+from devtools.servers import ThreadedServer
 
 # A 1×1 PNG, served as a scenario image.
 PNG = base64.b64decode(
@@ -39,8 +37,7 @@ class StubRasa:
         self.port = free_port()
         self.received: list[dict[str, Any]] = []
         self.script: Script = echo
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
@@ -56,20 +53,12 @@ class StubRasa:
                 Route("/img/{name}", self._image, methods=["GET"]),
             ]
         )
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
-        )
-        server = self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=server.run, daemon=True)
-        self._thread.start()
-        if not wait_for(lambda: server.started, 10, 0.02):
-            raise RuntimeError("the stub Rasa did not start")
+        self._server = ThreadedServer(app, self.port, "the stub Rasa")
+        self._server.start()
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._server.stop()
 
     async def _webhook(self, request: Request) -> Response:
         body = await request.json()

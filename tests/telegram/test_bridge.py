@@ -14,9 +14,9 @@ import pytest
 from bot.messages import load_messages
 from bot.render import utf16_len
 from bot.state import RateLimiter
+from devtools.wait import wait_for
 from tests.conftest import free_port
 from tests.support.clock import ManualClock
-from tests.support.wait import wait_for
 from tests.telegram import fake_bot_api as tg
 from tests.telegram.conftest import BridgeFactory, RunningBridge
 from tests.telegram.fake_bot_api import FakeBotApi

@@ -13,8 +13,8 @@ import pytest
 from bot.app import WebhookServer, build_application
 from bot.messages import load_messages
 from bot.settings import BotSettings
+from devtools.wait import wait_for
 from tests.conftest import free_port
-from tests.support.wait import wait_for
 from tests.telegram import fake_bot_api as tg
 from tests.telegram.conftest import bot_settings
 from tests.telegram.fake_bot_api import FakeBotApi

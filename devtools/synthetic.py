@@ -16,6 +16,8 @@ from actions import points
 from scenarios.loader import Catalogue
 from scenarios.schema import ChoiceStep, OpenStep, ShareStep, VerdictStep
 
+Event = dict[str, Any]  # one progress event, as POST /api/v1/events takes it
+
 # How often a learner of average skill shows each reflex when it is expected.
 CRITERION_EASE = {
     "SOURCE": 1.1,
@@ -40,7 +42,7 @@ def _id(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def _event(rng: random.Random, learner: str, kind: str, at: datetime, **fields: Any) -> dict:
+def _event(rng: random.Random, learner: str, kind: str, at: datetime, **fields: Any) -> Event:
     return {
         "id": _id(rng),
         "type": kind,
@@ -61,7 +63,7 @@ def _quiz_items(catalogue: Catalogue, form: str) -> list[tuple[str, bool]]:
 
 def quiz_form(
     rng: random.Random, learner: str, catalogue: Catalogue, form: str, skill: float, at: datetime
-) -> list[dict]:
+) -> list[Event]:
     """One form of the quiz; credulous learners miss fakes more than reliable items."""
     events = []
     for index, (item, reliable) in enumerate(_quiz_items(catalogue, form)):
@@ -89,7 +91,7 @@ def scenario_run(
     scenario_id: str,
     skill: float,
     at: datetime,
-) -> list[dict]:
+) -> list[Event]:
     """One learner playing one scenario from start to (usually) finish."""
     scenario = catalogue.scenarios[scenario_id]
     common = {"scenario": scenario_id}
@@ -158,12 +160,12 @@ def learner_history(
     scenarios: list[str],
     sessions: int = 3,
     quiz: bool = True,
-) -> list[dict]:
+) -> list[Event]:
     """A learner's whole course: pre-quiz, scenarios over a few sessions, post-quiz."""
     skill = rng.uniform(0.35, 0.8)
     forms = ["quiz_a", "quiz_b"]
     rng.shuffle(forms)
-    events: list[dict] = []
+    events: list[Event] = []
     moment = start + timedelta(minutes=rng.randint(0, 20))
     if quiz:
         events += quiz_form(rng, learner, catalogue, forms[0], skill, moment)
@@ -188,7 +190,7 @@ def class_history(
     start: datetime,
     scenario_count: int = 6,
     level: str | None = None,
-) -> Iterator[dict]:
+) -> Iterator[Event]:
     """A class doing the same scenarios (mostly) in the same weeks."""
     pool = [
         scenario_id
