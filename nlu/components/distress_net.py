@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from .configured import ConfiguredComponent
 from .distress import DATA_PATH, match
 from .normalise import DATA_PATH as TEEN_SPEAK_PATH
 
@@ -30,29 +28,11 @@ OVERRIDE_KEY = "distress_safety_net"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class DistressSafetyNet(GraphComponent, IntentClassifier):
+class DistressSafetyNet(ConfiguredComponent, IntentClassifier):
     """Forces `distress` (confidence 1.0) when a curated distress pattern matches."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {"intent": DISTRESS_INTENT}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DistressSafetyNet:
-        return cls(config)
+    requires = (IntentClassifier,)
+    defaults: ClassVar[dict[str, Any]] = {"intent": DISTRESS_INTENT}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:

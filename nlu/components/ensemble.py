@@ -15,12 +15,9 @@ FallbackClassifier after it compares with its threshold.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
@@ -32,6 +29,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from .configured import ConfiguredComponent
 from .normalise import is_blank
 
 REMEMBERED_KEY = "vigie_remembered_rankings"
@@ -64,22 +62,10 @@ def combine(rankings: list[list[dict[str, Any]]], weights: list[float]) -> list[
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class RememberIntentRanking(GraphComponent, IntentClassifier):
+class RememberIntentRanking(ConfiguredComponent, IntentClassifier):
     """Keeps the ranking of the classifier just before it, for IntentEnsemble."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RememberIntentRanking:
-        return cls()
+    requires = (IntentClassifier,)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -90,37 +76,18 @@ class RememberIntentRanking(GraphComponent, IntentClassifier):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class IntentEnsemble(GraphComponent, IntentClassifier):
+class IntentEnsemble(ConfiguredComponent, IntentClassifier):
     """Averages the remembered rankings with the current classifier's ranking."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [RememberIntentRanking]
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        # weights in pipeline order: the remembered classifiers first, the last classifier last
-        return {"weights": [], "ranking_length": 10}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.component_config = config
+    requires = (RememberIntentRanking,)
+    # weights in pipeline order: the remembered classifiers first, the last classifier last
+    defaults: ClassVar[dict[str, Any]] = {"weights": [], "ranking_length": 10}
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
         weights = config.get("weights") or []
         if not all(isinstance(w, int | float) and w >= 0 for w in weights):
             raise InvalidConfigException("IntentEnsemble: `weights` must be numbers >= 0")
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentEnsemble:
-        cls.validate_config(config)
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -19,10 +19,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
@@ -32,6 +29,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import MEAN_POOLING, POOLING
+
+from .configured import ConfiguredComponent
 
 log = logging.getLogger(__name__)
 MODEL_KEY = "model"
@@ -67,12 +66,10 @@ def _vectors(model: str) -> Any:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class TeenWordVectorFeaturizer(DenseFeaturizer, GraphComponent):
+class TeenWordVectorFeaturizer(DenseFeaturizer, ConfiguredComponent):
     """Adds spaCy static word vectors for the tokens of TeenWhitespaceTokenizer."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [Tokenizer]
+    requires = (Tokenizer,)
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -92,14 +89,8 @@ class TeenWordVectorFeaturizer(DenseFeaturizer, GraphComponent):
         self.dimension = int(self.vocab.vectors_length)
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TeenWordVectorFeaturizer:
-        return cls(config, execution_context.node_name)
+    def from_config(cls, config: dict[str, Any], name: str) -> TeenWordVectorFeaturizer:
+        return cls(config, name)  # the featurizer validates its config itself
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
