@@ -16,8 +16,9 @@ from bot.state import Choice
 QUICK_REPLIES_MAX = 13
 QUICK_REPLY_TITLE_MAX = 20
 PAYLOAD_MAX = 1000
-# Text of one message: Messenger takes 2,000 characters, Instagram 1,000.
+# Text of one message: Messenger takes 2,000 characters, Instagram 1,000 bytes of UTF-8.
 TEXT_LIMITS = {"messenger": 2000, "instagram": 1000}
+LIMITS_IN_BYTES = frozenset({"instagram"})
 
 Message = dict[str, Any]
 
@@ -37,9 +38,9 @@ def fits_quick_replies(choices: tuple[Choice, ...]) -> bool:
 
 
 def _texts(
-    text: str, choices: tuple[Choice, ...], words: Messages, limit: int
+    text: str, choices: tuple[Choice, ...], words: Messages, channel: str
 ) -> tuple[list[Message], tuple[Choice, ...]]:
-    """Text messages under `limit`, the last one with the quick replies; long or many choices
+    """Text messages the channel accepts, the last one with the quick replies; long or many choices
     are written out as a numbered list and their quick replies show « 1 », « 2 »…"""
     choices = tuple(choice for choice in choices if len(choice.payload) <= PAYLOAD_MAX)
     numbered = () if fits_quick_replies(choices) else choices
@@ -53,7 +54,7 @@ def _texts(
         )
     if not text and choices:
         text = words("buttons_only")
-    messages: list[Message] = [{"text": piece} for piece in split_text(text, limit)]
+    messages: list[Message] = [{"text": piece} for piece in pieces(text, channel)]
     if choices and messages:
         messages[-1]["quick_replies"] = [
             {
@@ -66,6 +67,22 @@ def _texts(
     return messages, numbered
 
 
+def pieces(text: str, channel: str) -> list[str]:
+    """The text cut (at paragraphs, lines, then spaces) into pieces the channel accepts."""
+    limit = TEXT_LIMITS[channel]
+    cut = split_text(text, limit)
+    if channel not in LIMITS_IN_BYTES:
+        return cut
+    fitted: list[str] = []
+    for piece in cut:
+        parts, units = [piece], limit
+        while any(len(part.encode()) > limit for part in parts):
+            units = units * 3 // 4  # at most 3 bytes a unit: ends by 333 units at the latest
+            parts = split_text(piece, units)
+        fitted.extend(parts)
+    return fitted
+
+
 def image(url: str) -> Message:
     return {"attachment": {"type": "image", "payload": {"url": url, "is_reusable": True}}}
 
@@ -73,7 +90,6 @@ def image(url: str) -> Message:
 def meta_plan(replies: list[dict[str, Any]], words: Messages, channel: str) -> MetaPlan:
     """Rasa's replies as Send API messages. A picture goes as an image attachment and its
     caption (source line, alt text) as the text message that follows it."""
-    limit = TEXT_LIMITS[channel]
     messages: list[Message] = []
     numbered: tuple[Choice, ...] = ()
     for item in plan(replies, words):
@@ -84,7 +100,7 @@ def meta_plan(replies: list[dict[str, Any]], words: Messages, channel: str) -> M
             assert isinstance(item, TextOut)
             text = item.text
         if text or item.choices:
-            sent, listed = _texts(text, item.choices, words, limit)
+            sent, listed = _texts(text, item.choices, words, channel)
             messages.extend(sent)
             if item.choices:
                 numbered = listed  # the latest choices are the ones a typed number means
@@ -93,4 +109,4 @@ def meta_plan(replies: list[dict[str, Any]], words: Messages, channel: str) -> M
 
 def text_messages(text: str, channel: str) -> list[Message]:
     """Something the bridge says itself, cut to the channel's limit."""
-    return [{"text": piece} for piece in split_text(text, TEXT_LIMITS[channel])]
+    return [{"text": piece} for piece in pieces(text, channel)]

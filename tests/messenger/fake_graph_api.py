@@ -25,7 +25,11 @@ VERSION = "v21.0"
 PAGE_TOKEN = "page-token-for-the-fake-graph-api"
 INSTAGRAM_TOKEN = "instagram-token-for-the-fake-graph-api"
 TOKENS = {PAGE_TOKEN: "messenger", INSTAGRAM_TOKEN: "instagram"}
-TEXT_LIMITS = {"messenger": 2000, "instagram": 1000}
+TEXT_LIMITS = {"messenger": 2000, "instagram": 1000}  # characters; Instagram's in UTF-8 bytes
+
+
+def text_size(channel: str, text: str) -> int:
+    return len(text.encode()) if channel == "instagram" else len(text)
 
 
 @dataclass
@@ -61,7 +65,7 @@ def _problem(channel: str, body: Any) -> str | None:
         return "a message has either a text or an attachment"
     text = message.get("text")
     if text is not None and (
-        not isinstance(text, str) or not text or len(text) > TEXT_LIMITS[channel]
+        not isinstance(text, str) or not text or text_size(channel, text) > TEXT_LIMITS[channel]
     ):
         return "text empty or too long"
     replies = message.get("quick_replies", [])

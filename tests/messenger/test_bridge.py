@@ -57,7 +57,7 @@ def test_a_message_reaches_rasa_under_the_messenger_pseudonym_and_the_reply_come
 def test_instagram_is_its_own_channel_with_its_own_token_and_text_limit(
     webhook: Webhook, rasa: StubRasa, graph: FakeGraphApi
 ) -> None:
-    rasa.script = answer({"text": "mot " * 600})  # 2,400 characters
+    rasa.script = answer({"text": "vérité " * 400})  # 2,800 characters, 3,200 bytes
     webhook.post(text("602", "coucou", platform="instagram"))
     webhook.post(text("602", "coucou"))
     webhook.idle()
@@ -69,9 +69,11 @@ def test_instagram_is_its_own_channel_with_its_own_token_and_text_limit(
     assert senders[0] != senders[1]
     instagram = [sent for sent in graph.to("602") if sent.channel == "instagram"]
     messenger = [sent for sent in graph.to("602") if sent.channel == "messenger"]
-    assert len(instagram) == 3 and all(len(sent.text) <= 1000 for sent in instagram)
+    # Instagram counts UTF-8 bytes, Messenger characters
+    assert len(instagram) >= 4 and all(len(sent.text.encode()) <= 1000 for sent in instagram)
     assert len(messenger) == 2 and all(len(sent.text) <= 2000 for sent in messenger)
-    assert " ".join(sent.text for sent in instagram).split() == ["mot"] * 600
+    for sent in (instagram, messenger):
+        assert " ".join(item.text for item in sent).split() == ["vérité"] * 400
     assert not graph.refused
 
 

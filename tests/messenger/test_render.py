@@ -85,3 +85,10 @@ def test_long_texts_are_cut_under_each_channel_limit_and_only_the_last_has_the_r
 def test_a_typed_number_means_the_latest_choices_only() -> None:
     replies = [{"text": "a", "buttons": buttons(14, 3)}, {"text": "b", "buttons": buttons(2, 3)}]
     assert meta_plan(replies, WORDS, "messenger").numbered == ()
+
+
+def test_instagram_counts_bytes_so_accents_and_emoji_make_shorter_pieces() -> None:
+    for word in ("é", "🔎", "…"):  # 2, 4 and 3 bytes
+        messages = meta_plan([{"text": (word * 9 + " ") * 150}], WORDS, "instagram").messages
+        assert all(len(m["text"].encode()) <= 1000 for m in messages)
+        assert "".join(m["text"] for m in messages).replace(" ", "") == word * 9 * 150
