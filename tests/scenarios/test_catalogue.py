@@ -49,8 +49,8 @@ def broken_copy(tmp_path: Path, edit) -> Path:
     [
         (lambda d: d.update(minutes=25), "annonce_mairie_college.yml: minutes: "),
         (
-            lambda d: d["steps"][2]["options"][0].pop("feedback"),
-            "steps.2.choice.options.0.feedback",
+            lambda d: d["steps"][3]["options"][0].pop("feedback"),
+            "steps.3.choice.options.0.feedback",
         ),
         (lambda d: d.update(id="other_id"), "annonce_mairie_college.yml: id: must match"),
         (lambda d: d["item"].update(verdict="peut-être"), "item.verdict"),
