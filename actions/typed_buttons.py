@@ -107,18 +107,22 @@ def _choice(payload: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def aliases(button: Button) -> set[str]:
+def aliases(button: Button) -> frozenset[str]:
     """Every key that stands for the button: its title, the title without its list marker and
     the marker alone (« A) … », « 1 · … »), and the typed words of the value it picks."""
-    title = button["title"]
+    return _aliases(button["title"], button["payload"])
+
+
+@cache
+def _aliases(title: str, payload: str) -> frozenset[str]:
     texts = [title]
     marker = _MARKER.match(title)
     if marker:
         texts += [title[marker.end() :], marker.group(1)]
-    choice = _choice(button["payload"])
+    choice = _choice(payload)
     if choice is not None:
         texts += answer_parsing.typed_words(choice)
-    return {k for k in map(key, texts) if k}
+    return frozenset(k for k in map(key, texts) if k)
 
 
 def _same(typed: str, alias: str) -> bool:
