@@ -30,7 +30,9 @@ def test_college_typed_lists_the_college_scenarios_as_the_button_does(stack: Sta
     typed = say(stack, at_menu(stack), "college")
     pressed = say(stack, at_menu(stack), choose("college"))
     assert titles(typed) == titles(pressed)
-    assert titles(typed) == [s.title.fr for s in CATALOGUE.scenarios.values() if s.level == "college"]
+    assert titles(typed) == [
+        s.title.fr for s in CATALOGUE.scenarios.values() if s.level == "college"
+    ]
 
 
 def test_le_quiz_typed_starts_the_quiz(stack: Stack) -> None:
