@@ -87,7 +87,7 @@ def learner(stack: Stack, tmp_path: Any) -> Iterator[Learner]:
     graph.stop()
 
 
-def test_a_scenario_on_messenger_then_oubli_erases_everything(
+def test_a_scenario_on_messenger_distress_then_oubli_erases_everything(
     stack: Stack, learner: Learner
 ) -> None:
     scenario = default_catalogue().scenarios[SCENARIO]
@@ -113,6 +113,9 @@ def test_a_scenario_on_messenger_then_oubli_erases_everything(
             return int(db.execute(sql, (learner.pseudonym,)).fetchone()[0])
 
     assert wait_for(lambda: scored() > 0, 30)
+    # distress interrupts the scenario, on Messenger as elsewhere, with the help lines
+    help_lines = texts(learner.say("jme fais harceler sur snap ils arretent pas"))
+    assert all(line in help_lines for line in ("3018", "119", "3114"))
     confirm = learner.say("oubli")
     assert offered(confirm) == ["Oui, tout effacer", "Non, garder"]
     assert "🧹" in texts(learner.tap("Oui, tout effacer"))
