@@ -33,6 +33,8 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 # (difflib ratio of the folded words) and no button with another effect is as close.
 SIMILAR = 0.85
 MIN_SIMILAR_LENGTH = 4
+# The newest buttons kept on offer (a level's scenario list is about 20): the state stays small.
+MAX_OFFERED = 48
 
 
 @cache
@@ -189,6 +191,7 @@ def remember(before: State, out: Outcome) -> None:
     screen from earlier turns at the same place (a question asked again, a menu above)."""
     kept = before.offered if _place(before) == _place(out.state) else []
     shown = buttons_of(out.messages)
-    out.state.offered = [b for b in kept if b not in shown] + [
+    offered = [b for b in kept if b not in shown] + [
         b for i, b in enumerate(shown) if b not in shown[i + 1 :]
     ]
+    out.state.offered = offered[-MAX_OFFERED:]

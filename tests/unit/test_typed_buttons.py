@@ -129,3 +129,12 @@ def test_the_training_file_of_button_titles_is_up_to_date() -> None:
     """Regenerate with `python -m tools.button_titles`, then `make model`."""
     expected = button_titles.render(default_catalogue())
     assert button_titles.OUTPUT.read_text(encoding="utf-8") == expected
+
+
+def test_only_the_newest_buttons_are_kept() -> None:
+    many = [{"title": f"Scénario {n}", "payload": f"/s{n}"} for n in range(60)]
+    before = State(offered=many[:30])
+    out = Outcome(state=before.model_copy(deep=True))
+    out.messages.append(Message(text="Choisis :", buttons=many[30:]))
+    typed_buttons.remember(before, out)
+    assert out.state.offered == many[-typed_buttons.MAX_OFFERED :]
