@@ -117,13 +117,16 @@ def test_a_replayed_investigation_replaces_the_earlier_one() -> None:
 
 def test_other_steps_are_not_investigations() -> None:
     """A scored step without moves counts only when the catalogue says it is an investigate
-    step (a learner may conclude without a move); other events never count."""
+    step (a learner may conclude without a move); other steps, a step of a scenario the
+    catalogue no longer has and other events never count."""
     events = known_investigations(LEARNERS[:4])
     events += [
         event(LEARNERS[4], "step_scored", scenario=INVESTIGATED, step="verdict", points=1,
               max_points=4),
-        event(LEARNERS[4], "step_scored", scenario=SCENARIO, step=INVESTIGATE_STEP, points=1,
+        event(LEARNERS[4], "step_scored", scenario=SCENARIO, step="ouverte", points=1,
               max_points=4),
+        event(LEARNERS[4], "step_scored", scenario="retired_scenario", step=INVESTIGATE_STEP,
+              points=1, max_points=4),
         event(LEARNERS[4], "scenario_completed", scenario=INVESTIGATED),
     ]  # fmt: skip
     figures = class_investigation(rows(events), CATALOGUE, k=5)
