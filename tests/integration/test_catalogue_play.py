@@ -6,6 +6,7 @@ Talks to the action server's webhook as Rasa does, so all 37 scenarios run in se
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -13,8 +14,16 @@ import pytest
 import yaml
 
 from actions.engine import OPTION_CHOICE, option_payload
+from actions.transcript import investigation_answers
 from scenarios.loader import default_catalogue
-from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
+from scenarios.schema import (
+    ChoiceStep,
+    InvestigateStep,
+    OpenStep,
+    Scenario,
+    ShareStep,
+    VerdictStep,
+)
 from tests.conftest import Stack
 from tests.play import choose
 from vigie.settings import PROJECT_ROOT
@@ -112,6 +121,17 @@ def play(client: ActionClient, scenario: Scenario, option: int | None) -> Iterat
         elif isinstance(step, OpenStep):
             text = step.model_answer.fr if option is None else "je sais pas trop"
             yield step, None, client.send("describe_check", text)
+        elif isinstance(step, InvestigateStep):
+            # right: lateral evidence until enough, then « enough »; else a move that brings
+            # nothing, then « enough »
+            useless = next(m.tool.value for m in step.moves if not m.evidence)
+            pressed = investigation_answers(step) if option is None else [choose(useless)]
+            if option is not None:
+                pressed.append(choose("enough"))
+            for payload in pressed:
+                value = json.loads(payload.removeprefix("/choose_option"))["choice"]
+                responses = client.send("choose_option", payload, {"choice": value})
+            yield step, None, responses
 
 
 @pytest.mark.parametrize("scenario_id", sorted(CATALOGUE.scenarios))

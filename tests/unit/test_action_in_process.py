@@ -24,7 +24,7 @@ from actions import actions
 from actions.settings import get_settings
 from tests.conftest import free_port
 
-SCENARIO = "annonce_mairie_college"  # open question first, then the verdict
+SCENARIO = "annonce_mairie_college"  # open question first, then the investigation
 LEARNER = hashlib.sha256(b"a learner of the in-process tests").hexdigest()  # a pseudonym
 ANSWER = "jregarderais ki a posté et la date du post"
 
@@ -128,7 +128,7 @@ def test_when_the_outbox_cannot_be_written_the_learner_is_told_and_goes_on(
     with caplog.at_level(logging.ERROR, logger="actions.actions"):
         messages, slots = run(tracker_dict(slots, "inform", ANSWER, message_id="m2"))
     assert responses(messages)[-1] == "utter_progress_not_saved"
-    assert "utter_step_verdict" in responses(messages)  # the turn itself was delivered
+    assert "utter_step_investigate" in responses(messages)  # the turn itself was delivered
     assert slots[actions.STATE_SLOT]["step"] == 1  # and the learner goes on
     assert "cannot be written" in caplog.text
     assert ANSWER not in caplog.text

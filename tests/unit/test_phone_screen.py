@@ -12,8 +12,9 @@ import pytest
 
 from actions.conversation import State
 from actions.engine import OPENERS, Engine, feedback_response
-from actions.transcript import right_answers, transcript, turn_for
+from actions.transcript import investigation_answers, right_answers, transcript, turn_for
 from scenarios.loader import default_catalogue
+from scenarios.schema import InvestigateStep
 from tests.play import choose
 from tests.unit.test_domain_plain import defaults, plains, responses
 
@@ -50,7 +51,8 @@ def test_no_feedback_opener_comes_back_within_a_scenario(scenario_id: str) -> No
         said += [
             m.response for m in outcome.messages if re.match(r"utter_feedback_", m.response or "")
         ]
-    assert len(said) >= len(scenario.steps) - 1 and len(said) == len(set(said)), said
+    judged = [step for step in scenario.steps if step.kind not in {"open", "investigate"}]
+    assert len(said) >= len(judged) and len(said) == len(set(said)), said
 
 
 def test_the_turn_of_openers_starts_elsewhere_for_another_attempt() -> None:
@@ -61,11 +63,18 @@ def test_the_turn_of_openers_starts_elsewhere_for_another_attempt() -> None:
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
 def test_a_scenario_is_the_item_then_one_bubble_per_question_and_answer(scenario_id: str) -> None:
     """The item; the title with the open question; a bubble per answer and per question (and
-    the confidence question); the score with the debrief; the resources with what next.
+    the confidence question); three per move of the investigate step (its card, its result,
+    the menu again); the score with the debrief; the resources with what next.
     Played with the right answers (every reflex shown in the open answer)."""
     scenario = CATALOGUE.scenarios[scenario_id]
     bubbles = transcript(CATALOGUE, scenario_id)
-    assert len(bubbles) == 2 * len(scenario.steps) + 4
+    moves = sum(
+        message != choose("enough")
+        for step in scenario.steps
+        if isinstance(step, InvestigateStep)
+        for message in investigation_answers(step)
+    )
+    assert len(bubbles) == 2 * len(scenario.steps) + 4 + 3 * moves
     item, intro, *_, debrief, last = bubbles
     assert item.picture
     assert scenario.title.fr in intro.text and scenario.steps[0].prompt.fr in intro.text
