@@ -39,7 +39,7 @@ class Difficulty(StrEnum):
 
 
 class Kind(StrEnum):
-    """The 13 kinds of misinformation (docs/architecture.md); a reliable item keeps its kind."""
+    """The kinds of misinformation (docs/architecture.md); a reliable item keeps its kind."""
 
     DECONTEXTUALISED_PHOTO = "decontextualised_photo"
     FAKE_SCREENSHOT = "fake_screenshot"
@@ -54,6 +54,9 @@ class Kind(StrEnum):
     FAKE_QUOTE = "fake_quote"
     SCAM = "scam"
     ALGORITHMIC_BUBBLE = "algorithmic_bubble"
+    AI_GENERATED = "ai_generated"
+    FEED_MANIPULATION = "feed_manipulation"  # a short video re-cut, fake engagement (bots)
+    DISGUISED_GENRE = "disguised_genre"  # opinion as news, a fact-check or public page imitated
 
 
 class Strict(BaseModel):
