@@ -6,23 +6,21 @@ test-artifacts/ (never `playwright install`: the browser is /usr/bin/chromium)."
 from __future__ import annotations
 
 import random
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from api.core.settings import ApiSettings
 from api.data.models import Educator
 from api.main import create_app
+from devtools.processes import free_port
+from devtools.servers import ThreadedServer
 from devtools.synthetic import class_history
-from devtools.wait import wait_for
 from tests.educator.conftest import PASSWORD
 from tests.educator.helpers import CATALOGUE
 
@@ -32,27 +30,16 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "educator"
 CLASS_NAME = "4e B – Éducation aux médias"
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_url(settings: ApiSettings) -> Iterator[str]:
     """The real app under uvicorn on 127.0.0.1, links pointing at itself."""
-    port = _port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     served = settings.model_copy(update={"api_url": base})
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(served), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    assert wait_for(lambda: server.started, 15), "uvicorn did not start"
+    server = ThreadedServer(create_app(served), port, "the API")
+    server.start()
     yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    server.stop()
 
 
 def audit(page: Page, name: str) -> None:

@@ -17,6 +17,7 @@ import yaml
 
 from bot.messages import load_messages
 from devtools.servers import TcpRelay
+from devtools.wait import wait_for
 from scenarios.loader import default_catalogue
 from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
 from tests.conftest import Stack
@@ -109,15 +110,6 @@ def shown_letter(calls: list[Call], step: ChoiceStep) -> str:
 def query(stack: Stack, sql: str, *args: Any) -> list[tuple]:
     with sqlite3.connect(stack.var_dir / "vigie.db") as db:
         return db.execute(sql, args).fetchall()
-
-
-def wait_for(predicate: Any, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.3)
-    return predicate()
 
 
 LiveFactory = Callable[..., tuple[FakeBotApi, RunningBridge]]

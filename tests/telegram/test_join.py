@@ -7,14 +7,12 @@ tests repeat the deep link against the real stack.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
@@ -26,7 +24,8 @@ from api.data.models import Classroom, Learner
 from api.data.retention import RASA_EVENTS
 from api.main import create_app
 from bot.messages import load_messages
-from tests.conftest import free_port
+from devtools.processes import free_port
+from devtools.servers import ThreadedServer
 from tests.telegram import fake_bot_api as tg
 from tests.telegram.conftest import BridgeFactory
 from tests.telegram.fake_bot_api import FakeBotApi
@@ -136,18 +135,10 @@ def live_api(api_settings: ApiSettings) -> Iterator[tuple[str, FastAPI]]:
     app = create_app(api_settings)
     add_class(app, CODE)
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
+    server = ThreadedServer(app, port, "the API")
+    server.start()
     yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    server.stop()
 
 
 def test_start_with_a_class_code_joins_the_class_then_greets(
