@@ -39,6 +39,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, short
 from bot.messages import Messages
 from bot.render import Outgoing, TextOut, defang, plan
 from bot.settings import BotSettings
@@ -54,26 +55,11 @@ T = TypeVar("T")
 
 CLASS_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
 JOIN_PATH = "/api/v1/learners/join"
-ERASE_PATH = "/api/v1/learners/{learner}/erase"
-ERASE_ATTEMPTS = 3
-START_MESSAGE = "salut"
-# Command → what goes to Rasa (an intent payload); /start and /aide are handled apart.
-RASA_COMMANDS = {
-    "progres": "/show_progress",
-    "stop": "/stop",
-    "confidentialite": "/ask_privacy",
-    "oubli": "/forget_me",
-}
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s
 MAX_RETRY_AFTER_SECONDS = 30.0
 
 Context = ContextTypes.DEFAULT_TYPE
-
-
-def short(learner: str) -> str:
-    """What logs may show of a learner: a pseudonym prefix."""
-    return learner[:12]
 
 
 def _wait_seconds(error: RetryAfter) -> float:
@@ -367,27 +353,13 @@ class Bridge:
     async def _erase(self, learner: str) -> bool:
         """Ask the API to forget the learner (progress and conversation); True when done."""
         assert self._http is not None
-        url = self.settings.api_url.rstrip("/") + ERASE_PATH.format(learner=learner)
-        headers = {"Authorization": f"Bearer {self._ingest_token}"}
-        for attempt in range(ERASE_ATTEMPTS):
-            try:
-                response = await self._http.post(
-                    url, headers=headers, timeout=self.settings.api_timeout_seconds
-                )
-            except httpx.HTTPError as error:
-                log.warning(
-                    "erasure failed for learner %s (%s)", short(learner), type(error).__name__
-                )
-            else:
-                if response.status_code == 200:
-                    log.info("learner %s erased", short(learner))
-                    return True
-                log.warning("erasure: the API answered HTTP %s", response.status_code)
-                if response.status_code < 500:
-                    return False
-            if attempt + 1 < ERASE_ATTEMPTS:
-                await asyncio.sleep(0.5 * 2**attempt)
-        return False
+        return await erase(
+            self._http,
+            self.settings.api_url,
+            self._ingest_token,
+            learner,
+            self.settings.api_timeout_seconds,
+        )
 
     # ----- sending ------------------------------------------------------------------------------
     def _keyboard(self, chat_id: int, choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:

@@ -13,9 +13,8 @@ from typing import Any
 
 import httpx
 
-from bot.bridge import RASA_COMMANDS, START_MESSAGE, short
+from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, short
 from bot.messages import Messages
-from bot.meta.erasure import erase
 from bot.meta.events import Incoming, Kind
 from bot.meta.graph import GraphSender
 from bot.meta.render import meta_plan, text_messages
