@@ -6,6 +6,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 RASA_VENV := .venv-rasa
+RALPH_VENV := .venv-ralph
 RASA := $(RASA_VENV)/bin/rasa
 PY := $(VENV)/bin/python
 RASA_ENV := SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
@@ -32,6 +33,13 @@ $(VENV)/.stamp: pyproject.toml requirements/app.lock
 	$(VENV)/bin/pip install --quiet -c requirements/app.lock -e '.[dev]'
 	touch $@
 
+# The Ralph LRS for tests/xapi (docs/deploy.md § xAPI): its own pins, so its own environment.
+$(RALPH_VENV)/.stamp: requirements/ralph.lock
+	rm -rf $(RALPH_VENV)
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet --no-deps -r requirements/ralph.lock
+	touch $@
+
 setup: $(RASA_VENV)/.stamp $(VENV)/.stamp ## create both environments if missing or stale
 
 system-deps: ## install Debian's PostgreSQL, Chromium, Redis and nginx if missing
@@ -52,7 +60,7 @@ validate: $(RASA_VENV)/.stamp ## rasa data validate (must be clean)
 run: setup model ## set up what is missing and start the whole stack (Ctrl-C stops it)
 	$(VENV)/bin/vigie run
 
-test: setup model system-deps ## set up what is missing and run the whole test suite
+test: setup model system-deps $(RALPH_VENV)/.stamp ## set up what is missing and run the whole test suite
 	$(LINT_IMPORTS)
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m unittest discover -s tests/rasa_components -t .
 	$(PY) -m pytest -q -p no:cacheprovider

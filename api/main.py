@@ -6,8 +6,9 @@ Applies no migrations itself (see `vigie api`), and never logs request bodies.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,7 @@ from api.core.settings import ApiSettings, get_settings
 from api.routes import api_router, dashboard
 from api.web.deps import DashboardClassNotFound
 from api.web.security_headers import SecurityHeadersMiddleware
+from api.web.xapi_forwarder import Forwarder, make_client, run
 from scenarios.loader import IMAGES_DIR, default_catalogue
 from vigie.rasa_rest import RasaRestClient
 from vigie.scrub import install_log_scrubber
@@ -53,7 +55,18 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             app.state.rasa = RasaRestClient(
                 client, settings.rasa_url, settings.rasa_connect_retries
             )
-            yield
+            if not settings.xapi_enabled:
+                yield
+            else:  # xAPI statements to the LRS (docs/deploy.md § xAPI), off by default
+                with make_client(settings) as lrs:
+                    forwarder = Forwarder(
+                        settings, app.state.session_factory, app.state.catalogue, lrs
+                    )
+                    task = asyncio.create_task(run(forwarder, settings.xapi_interval_seconds))
+                    yield
+                    task.cancel()
+                    with suppress(asyncio.CancelledError):
+                        await task
         engine.dispose()
 
     app = FastAPI(title="Vigie API", version="0.1.0", lifespan=lifespan)

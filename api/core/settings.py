@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 
 from vigie.settings import VigieSettings
 
@@ -50,6 +50,25 @@ class ApiSettings(VigieSettings):
     # Longer than a load balancer's or a browser's idle keep-alive (nginx: 60 s), so the API
     # never closes a connection just as a client reuses it (a lost request under `make load`).
     keep_alive_seconds: int = Field(default=75, ge=1)
+    # xAPI statements to a learning record store (docs/deploy.md § xAPI), off by default:
+    # `xapi_lrs_url` is the LRS's xAPI endpoint (statements are POSTed to its /statements) and
+    # needs VIGIE_PUBLIC_URL (the learners' accounts and the activities live under it). A scenario
+    # or step counts as passed from `xapi_pass_threshold` of its points (scaled score).
+    xapi_enabled: bool = False
+    xapi_lrs_url: str = ""
+    xapi_lrs_username: str = ""
+    xapi_lrs_password: SecretStr = SecretStr("")
+    xapi_pass_threshold: float = Field(default=0.7, ge=0, le=1)
+    xapi_batch_size: int = Field(default=50, ge=1, le=500)
+    xapi_interval_seconds: float = Field(default=10.0, gt=0, description="between two rounds")
+    xapi_max_backoff_seconds: float = Field(default=600.0, gt=0, description="LRS down: at most")
+    xapi_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _xapi_complete(self) -> ApiSettings:
+        if self.xapi_enabled and not (self.xapi_lrs_url and self.public_url):
+            raise ValueError("VIGIE_XAPI_ENABLED needs VIGIE_XAPI_LRS_URL and VIGIE_PUBLIC_URL")
+        return self
 
     @property
     def effective_database_url(self) -> str:

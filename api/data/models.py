@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -85,3 +85,58 @@ class Erasure(Base):
 
     learner_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# ----- xAPI forwarding to a learning record store (api/data/xapi_outbox.py) -----------------
+class XapiOutbox(Base):
+    """A progress event whose xAPI statement waits for (or has reached) the LRS. The row goes
+    with its event (erasure, retention); a delivered row stays, so a re-sent event is not
+    queued twice."""
+
+    __tablename__ = "xapi_outbox"
+
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("progress_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
+
+
+class XapiClassGroup(Base):
+    """A class whose educator lets its code travel as the statements' context group (default:
+    no row, the code is never sent)."""
+
+    __tablename__ = "xapi_class_groups"
+
+    class_code: Mapped[str] = mapped_column(
+        ForeignKey("classrooms.code", ondelete="CASCADE"), primary_key=True
+    )
+    enabled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ----- Open Badges 3.0 credentials (api/badges/store.py): no learner, no recipient ----------
+class BadgeCredential(Base):
+    """An issued credential: its id, the reflex, when, whether revoked. Nothing says to whom."""
+
+    __tablename__ = "badge_credentials"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reflex: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked: Mapped[bool] = mapped_column(default=False, index=True)
+
+
+class BadgeDownload(Base):
+    """A one-time, short-lived download of a signed credential, found by its token's hash."""
+
+    __tablename__ = "badge_downloads"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    credential_id: Mapped[str] = mapped_column(
+        ForeignKey("badge_credentials.id", ondelete="CASCADE"), index=True
+    )
+    signed: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -14,6 +14,7 @@ from api.routes import (
     learners,
     share,
     widget,
+    xapi,
 )
 
 api_router = APIRouter()
@@ -28,3 +29,4 @@ api_router.include_router(dashboard_auth.router)
 api_router.include_router(dashboard.router)
 api_router.include_router(widget.router)
 api_router.include_router(share.router)
+api_router.include_router(xapi.router)

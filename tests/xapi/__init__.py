@@ -1,0 +1,1 @@
+"""xAPI statements and their forwarding to a real Ralph LRS (issue 18)."""
