@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ops import launcher, scaled
+from ops import launcher, scaled, xapi_command
 from vigie.settings import PROJECT_ROOT, VigieSettings, startup_settings
 
 if TYPE_CHECKING:
@@ -414,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
         "served on 127.0.0.1, when PyPI's vulnerability data cannot be reached",
     )
     audit_deps.set_defaults(handler=cmd_audit)
+    xapi_command.add_parser(commands)
     return parser
 
 
