@@ -1,6 +1,7 @@
 """A real Ralph LRS (the `ralph-malph` package, in its own environment `.venv-ralph`, made by
 `make .venv-ralph/.stamp` and by `make test`), started on 127.0.0.1 on a free port with its
-file-system backend and a Basic-auth credentials file in a temporary directory.
+file-system backend and a Basic-auth credentials file in a temporary directory; and the real
+API (SQLite migrated by Alembic) with its background forwarder pointed at it.
 
 Never replaces the LRS with a mock; never leaves it running (stopped at the end of the module).
 """
@@ -10,14 +11,25 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from api.core.db import make_engine
+from api.core.settings import ApiSettings
+from api.data import xapi_outbox
+from api.data.models import Educator, XapiOutbox
+from api.main import create_app
 from devtools.processes import Process, free_port, start_answering
+from tests.support import educators
+from tests.support.database import migrated_sqlite
 from vigie.settings import PROJECT_ROOT
 
 RALPH_BIN = PROJECT_ROOT / ".venv-ralph" / "bin"
@@ -25,6 +37,7 @@ VALIDATOR = Path(__file__).resolve().parent / "validate_statements.py"
 SERVER = Path(__file__).resolve().parent / "ralph_server.py"
 USER, PASSWORD = "vigie-forwarder", "lrs-password-for-the-tests-only"
 HEADERS = {"X-Experience-API-Version": "1.0.3"}
+BASE = "https://vigie.example"
 
 
 def _require_ralph() -> None:
@@ -127,3 +140,84 @@ def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RalphLRS]:
         yield lrs
     finally:
         lrs.stop()
+
+
+def settings_for(tmp_path: Path, lrs_url: str, **changes: Any) -> ApiSettings:
+    values: dict[str, Any] = {
+        "var_dir": tmp_path,
+        "DATABASE_URL": migrated_sqlite(tmp_path / "vigie.db"),
+        "rasa_url": f"http://127.0.0.1:{free_port()}",
+        "public_url": BASE,
+        "xapi_enabled": True,
+        "xapi_lrs_url": f"{lrs_url}/xAPI",
+        "xapi_lrs_username": USER,
+        "xapi_lrs_password": PASSWORD,
+        "xapi_interval_seconds": 0.2,
+        "xapi_max_backoff_seconds": 0.5,
+        "xapi_batch_size": 4,
+    }
+    return ApiSettings(**(values | changes))
+
+
+class Api:
+    """The real app (its background forwarder running) and what the tests do with it."""
+
+    def __init__(self, settings: ApiSettings, client: TestClient) -> None:
+        self.settings, self.client = settings, client
+        self.engine = make_engine(settings.effective_database_url)
+        self.internal = {"Authorization": f"Bearer {settings.secret('ingest_token')}"}
+
+    def educator(self, email: str) -> dict[str, str]:
+        password_hash = educators.password_hash("mot-de-passe-solide")
+        with Session(self.engine) as session:
+            educator = Educator(email=email, password_hash=password_hash)
+            session.add(educator)
+            session.commit()
+            return educators.bearer_headers(self.settings, educator.id, password_hash)
+
+    def new_class(self, headers: dict[str, str]) -> str:
+        response = self.client.post("/api/v1/classes", json={"name": "4e B"}, headers=headers)
+        assert response.status_code == 201, response.text
+        code: str = response.json()["code"]
+        return code
+
+    def join(self, learner: str, code: str) -> None:
+        body = {"learner": learner, "class_code": code}
+        response = self.client.post("/api/v1/learners/join", json=body, headers=self.internal)
+        assert response.status_code == 200, response.text
+
+    def ingest(self, events: list[dict[str, Any]]) -> None:
+        response = self.client.post(
+            "/api/v1/events", json={"events": events}, headers=self.internal
+        )
+        assert response.status_code == 200, response.text
+
+    def counts(self) -> dict[str, int]:
+        with Session(self.engine) as session:
+            return xapi_outbox.counts(session)
+
+    def attempts(self) -> int:
+        with Session(self.engine) as session:
+            fewest = select(func.min(XapiOutbox.attempts)).where(XapiOutbox.state == "queued")
+            return int(session.scalar(fewest) or 0)
+
+
+@pytest.fixture
+def make_api(tmp_path: Path) -> Iterator[Callable[..., Api]]:
+    opened: list[tuple[TestClient, Api]] = []
+
+    def make(lrs_url: str, **changes: Any) -> Api:
+        settings = settings_for(tmp_path, lrs_url, **changes)
+        client = TestClient(create_app(settings)).__enter__()
+        api = Api(settings, client)
+        opened.append((client, api))
+        return api
+
+    yield make
+    for client, api in opened:
+        client.__exit__(None, None, None)
+        api.engine.dispose()
+
+
+def learner() -> str:
+    return uuid.uuid4().hex + uuid.uuid4().hex
