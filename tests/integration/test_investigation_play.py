@@ -6,12 +6,16 @@ Uses the session's stack (tests/conftest.py); never edits the catalogue.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 
+from devtools.wait import wait_for
 from scenarios.loader import default_catalogue
 from scenarios.schema import ChoiceStep, InvestigateStep, Tool
 from tests.conftest import Stack
-from tests.integration.test_foundation import new_session, say
+from tests.integration.test_foundation import learner_of, new_session, say
 
 pytestmark = pytest.mark.integration
 SCENARIO = default_catalogue().scenarios["capture_depute_lycee"]
@@ -35,6 +39,17 @@ def result_text(tool: Tool) -> str:
     move = INVESTIGATE.move(tool)
     assert move is not None
     return move.result.fr
+
+
+def stored_moves(stack: Stack, learner: str) -> list[str] | None:
+    """The tool codes of the learner's stored investigate step_scored event, once it arrived."""
+    with sqlite3.connect(stack.var_dir / "vigie.db") as db:
+        row = db.execute(
+            "SELECT moves FROM progress_events WHERE learner_id = ? AND type = 'step_scored'"
+            " AND step_id = ?",
+            (learner, INVESTIGATE.id),
+        ).fetchone()
+    return None if row is None else json.loads(row[0])
 
 
 def test_capture_depute_lycee_played_wholly_by_typing(stack: Stack) -> None:
@@ -80,3 +95,6 @@ def test_capture_depute_lycee_played_wholly_by_typing(stack: Stack) -> None:
     ended = say(stack, session, "j'attends")
     assert [s["step"] for s in scores(ended)] == ["partage"]
     assert SCENARIO.fact_checker.fr in text_of(ended)
+    # the event reached the API with the tools' codes, in order, and no text
+    moves = wait_for(lambda: stored_moves(stack, learner_of(stack, session)), 60, every=0.3)
+    assert moves == ["search", "official"]
