@@ -21,7 +21,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api.core.db import make_engine, session_factory
 from api.core.security.chat_sessions import SessionSigner
 from api.core.settings import ApiSettings, get_settings
-from api.routes import api_router, dashboard
+from api.routes import api_router, badges, dashboard
 from api.web.deps import DashboardClassNotFound
 from api.web.security_headers import SecurityHeadersMiddleware
 from api.web.xapi_forwarder import Forwarder, make_client, run
@@ -91,6 +91,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         # Outermost: rate limits and login delays then see each client, not the proxy.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.include_router(api_router)
+    app.include_router(badges.router)  # Open Badges 3.0 (docs/badges.md)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/scenario-images", StaticFiles(directory=IMAGES_DIR), name="scenario-images")
 

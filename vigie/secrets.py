@@ -21,6 +21,7 @@ SECRET_NAMES: Final = (
     "ingest_token",
     "session_key",
     "redis_password",
+    "badge_key",  # the Open Badges issuer key (Ed25519 seed): api/badges/keys.py
 )
 MIN_LENGTH: Final = 32
 MIN_DISTINCT: Final = 12

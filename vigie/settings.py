@@ -49,6 +49,7 @@ class VigieSettings(BaseSettings):
     ingest_token: str = ""
     session_key: str = ""
     redis_password: str = ""
+    badge_key: str = ""
 
     @model_validator(mode="after")
     def _no_weak_secret(self) -> VigieSettings:
