@@ -347,6 +347,7 @@ class StatsLabels(DataModel):
     levels: dict[Level, str]
     difficulties: dict[Difficulty, str]
     criteria: dict[Criterion, str]
+    tools: dict[Tool, str]
     legend: str
 
 
@@ -398,6 +399,8 @@ def markdown_table(catalogue: Catalogue) -> str:
         criteria = ", ".join(
             words.criteria.get(c, c.value) for c in Criterion if c in expected_criteria(s)
         )
+        found = investigation(s)
+        tools = ", ".join(words.tools.get(t, t.value) for t in found.rewarded) if found else ""
         cells = [
             f"{_cell(s.title.fr)} (`{s.id}`)",
             words.kinds.get(s.kind, s.kind.value),
@@ -407,6 +410,7 @@ def markdown_table(catalogue: Catalogue) -> str:
             words.reliable if s.item.reliable else words.unreliable,
             competence_codes(s.competences),
             criteria,
+            tools or "—",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", words.legend, "", *competence_legend(catalogue)]

@@ -146,6 +146,13 @@ def test_the_educators_table_lists_every_scenario_and_is_current() -> None:
     assert table in doc, "paste `.venv/bin/vigie scenarios stats --markdown` into docs/educators.md"
 
 
+def test_the_educators_table_names_the_tools_that_bring_evidence() -> None:
+    table = markdown_table(default_catalogue())
+    assert table.splitlines()[0].endswith("| Outils qui apportent des indices |")
+    (row,) = [line for line in table.splitlines() if "(`capture_depute_lycee`)" in line]
+    assert row.endswith("| recherche, source officielle, archives du web |")
+
+
 def test_the_ready_made_paths_name_real_scenarios_with_their_minutes() -> None:
     doc = Path(PROJECT_ROOT / "docs" / "educators.md").read_text(encoding="utf-8")
     section = doc.split("### Parcours tout prêts")[1].split("\n## ")[0]
