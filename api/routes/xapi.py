@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from api.data import xapi_outbox
 from api.reports import xapi_export
@@ -31,8 +31,6 @@ CLASS_SCOPED: dict[int | str, dict[str, Any]] = {
 
 class XapiGroupChoice(BaseModel):
     """Whether the class code is sent as the statements' context group (default: not)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     share_class_code: bool
 
@@ -65,10 +63,15 @@ def get_xapi_group(classroom: OwnedClass, session: SessionDep) -> XapiGroupChoic
 
 
 @router.put("/{code}/xapi-group", responses=CLASS_SCOPED)
-def put_xapi_group(
-    body: XapiGroupChoice, classroom: OwnedClass, session: SessionDep
-) -> XapiGroupChoice:
+def share_xapi_group(classroom: OwnedClass, session: SessionDep) -> XapiGroupChoice:
     """Let the class code travel with the statements sent from now on (those still queued
-    included), or stop it."""
-    xapi_outbox.share_group(session, code=classroom.code, shared=body.share_class_code)
-    return body
+    included)."""
+    xapi_outbox.share_group(session, code=classroom.code, shared=True)
+    return XapiGroupChoice(share_class_code=True)
+
+
+@router.delete("/{code}/xapi-group", responses=CLASS_SCOPED)
+def stop_xapi_group(classroom: OwnedClass, session: SessionDep) -> XapiGroupChoice:
+    """Send the class's statements without its code again (the default)."""
+    xapi_outbox.share_group(session, code=classroom.code, shared=False)
+    return XapiGroupChoice(share_class_code=False)
