@@ -24,6 +24,10 @@ __all__ = ["ARTIFACTS", "MODEL", "Process", "Stack", "free_port"]  # what the su
 # tests are collected, and the modules that use it run after the others (ORDER below), so that
 # Rasa loads while the tests that need no server run.
 LAUNCHED: list[Stack] = []
+# The action server's outbox retries at most every 5 s here (30 s in production): a test of an
+# API outage waits seconds, not minutes, for the outbox to reach its longest delay and for the
+# next try after it (tests/faults/test_process_faults.py).
+QUICK_RETRIES = {"VIGIE_OUTBOX_MAX_BACKOFF_SECONDS": "5"}
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -31,7 +35,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     wanted = any(uses(item, "stack") for item in session.items)
     if wanted and MODEL.exists() and not session.config.option.collectonly:
         ARTIFACTS.mkdir(exist_ok=True)
-        LAUNCHED.append(make_stack(Path(tempfile.mkdtemp(prefix="vigie-test-var-"))).launch())
+        running = make_stack(Path(tempfile.mkdtemp(prefix="vigie-test-var-")))
+        running.env |= QUICK_RETRIES
+        LAUNCHED.append(running.launch())
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,9 @@ from tests.faults.helpers import (
 )
 
 pytestmark = pytest.mark.integration
-OUTAGE_SECONDS = 60  # the API is down at least this long: the outbox backs off to its 30 s cap
+# The API is down at least this long: the outbox backs off to its longest delay (5 s on the
+# test stack: QUICK_RETRIES in tests/conftest.py) and stays there a while.
+OUTAGE_SECONDS = 20
 
 
 def assert_friendly_503(response: httpx.Response) -> None:
