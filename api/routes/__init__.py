@@ -8,6 +8,7 @@ from api.routes import (
     classes,
     dashboard,
     dashboard_auth,
+    dashboard_xapi,
     events,
     health,
     join,
@@ -27,6 +28,7 @@ api_router.include_router(join.router)
 api_router.include_router(learners.router)
 api_router.include_router(dashboard_auth.router)
 api_router.include_router(dashboard.router)
+api_router.include_router(dashboard_xapi.router)
 api_router.include_router(widget.router)
 api_router.include_router(share.router)
 api_router.include_router(xapi.router)

@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.routing import NoMatchFound
 
 from api.core.security import csrf
-from api.data import classes
+from api.data import classes, xapi_outbox
 from api.schemas.educator import CLASS_NAME_MAX, ClassName
 from api.web import class_views, rendering
 from api.web.deps import (
@@ -115,6 +115,8 @@ def class_page(
     )
     context = class_views.page_context(classroom=classroom, summary=summary, settings=settings)
     context |= {"user": user, "share_kit": _share_kit_url(request, classroom.code)}
+    if settings.xapi_enabled:  # the xAPI switch (api/routes/dashboard_xapi.py)
+        context["xapi_group"] = xapi_outbox.group_shared(session, code=classroom.code)
     return rendering.page(request, "class.html", context)
 
 

@@ -38,6 +38,7 @@ SERVER = Path(__file__).resolve().parent / "ralph_server.py"
 USER, PASSWORD = "vigie-forwarder", "lrs-password-for-the-tests-only"
 HEADERS = {"X-Experience-API-Version": "1.0.3"}
 BASE = "https://vigie.example"
+EDUCATOR_PASSWORD = "mot-de-passe-solide"
 
 
 def _require_ralph() -> None:
@@ -168,7 +169,7 @@ class Api:
         self.internal = {"Authorization": f"Bearer {settings.secret('ingest_token')}"}
 
     def educator(self, email: str) -> dict[str, str]:
-        password_hash = educators.password_hash("mot-de-passe-solide")
+        password_hash = educators.password_hash(EDUCATOR_PASSWORD)
         with Session(self.engine) as session:
             educator = Educator(email=email, password_hash=password_hash)
             session.add(educator)
@@ -208,7 +209,8 @@ def make_api(tmp_path: Path) -> Iterator[Callable[..., Api]]:
 
     def make(lrs_url: str, **changes: Any) -> Api:
         settings = settings_for(tmp_path, lrs_url, **changes)
-        client = TestClient(create_app(settings)).__enter__()
+        # https: VIGIE_PUBLIC_URL is https, so the dashboard cookies are Secure
+        client = TestClient(create_app(settings), base_url="https://testserver").__enter__()
         api = Api(settings, client)
         opened.append((client, api))
         return api
