@@ -40,7 +40,7 @@ def engine() -> Engine:
     except CatalogueError as error:
         # Refuse to start on an invalid scenario file, saying exactly what is wrong.
         raise SystemExit("Invalid scenario catalogue:\n" + "\n".join(error.problems)) from error
-    return Engine(catalogue, _detect)
+    return Engine(catalogue, _detect, get_settings().now())
 
 
 @cache

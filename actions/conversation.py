@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -58,6 +60,13 @@ class QuizRecord(BaseModel):
         return measure(answer.judgement() for answer in self.answers.get(form, []))
 
 
+class Retest(StrEnum):
+    OFFERED = "offered"  # the question is on the learner's screen
+    YES = "yes"
+    NO = "no"
+    DONE = "done"
+
+
 class State(BaseModel):
     phase: Phase = Phase.IDLE
     scenario: str | None = None
@@ -76,6 +85,10 @@ class State(BaseModel):
     quiz_form: str | None = None
     quiz_index: int = 0
     quiz: QuizRecord = Field(default_factory=QuizRecord)
+    # the delayed re-test (actions/quiz_flow.py): asked once after the post-test; form C is
+    # offered from `retest_due` (UTC) on, when the learner said yes
+    retest: Retest | None = None
+    retest_due: datetime | None = None
     profile: Profile = Field(default_factory=Profile)
     # the buttons on the learner's screen, oldest first: a typed title is that button
     # (actions/typed_buttons.py); our own titles and payloads, never the learner's text

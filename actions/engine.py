@@ -45,6 +45,7 @@ from scenarios.schema import (
     VerdictStep,
     is_reliable,
 )
+from vigie.clock import Now, utc_now
 from vigie.data_files import DataModel, load_yaml
 from vigie.protocol import FORGET, ITEM, SCORE
 
@@ -119,10 +120,10 @@ def _labels(codes: Iterable[str]) -> str:
 class Engine:
     """Plays scenarios from a catalogue; `detect` tags free-text answers with criteria."""
 
-    def __init__(self, catalogue: Catalogue, detect: Detector) -> None:
+    def __init__(self, catalogue: Catalogue, detect: Detector, now: Now = utc_now) -> None:
         self.catalogue = catalogue
         self.detect = detect
-        self.quiz = QuizFlow(catalogue.quiz)
+        self.quiz = QuizFlow(catalogue.quiz, now)  # `now`: when the delayed re-test is due
         # The navigation intents, each with its handler: whatever the step, they move the
         # learner around instead of answering (see `_route` for when they do not).
         self.navigation: dict[str, Handler] = {
@@ -203,6 +204,9 @@ class Engine:
     # ----- idle: menu, greetings, fallbacks -----------------------------------------------
     def _idle(self, out: Outcome, turn: Turn) -> None:
         state = out.state
+        if self.quiz.concerns(state, turn):  # the delayed re-test: asked, chosen or due
+            self.quiz.handle(out, turn)
+            return
         if turn.intent in {"nlu_fallback", "out_of_scope"}:
             self._fallback(out)
             return

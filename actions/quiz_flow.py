@@ -1,5 +1,6 @@
 """The "fiable ou pas ?" discernment quiz: one of forms A and B as pre-test, the other as
-post-test (form C is kept for a delayed re-test and never offered here).
+post-test, and form C as the delayed re-test: asked once after the post-test (« Je te
+repropose un quiz dans une semaine ? »), offered only from its due date on, to who said yes.
 
 Pure like the engine: it names domain responses, never judges the learner during the test
 (a measure, not a lesson), and never defines a measure itself (scenarios/measures.py does).
@@ -8,15 +9,29 @@ Pure like the engine: it names domain responses, never judges the learner during
 from __future__ import annotations
 
 import random
-from typing import TypedDict
+from datetime import timedelta
+from typing import Any, TypedDict
 
-from actions.conversation import EventDraft, Outcome, QuizAnswer, QuizRecord, State, Turn
+from actions import typed_buttons
+from actions.conversation import (
+    EventDraft,
+    Message,
+    Outcome,
+    QuizAnswer,
+    Retest,
+    State,
+    Turn,
+)
 from actions.phase import Phase
 from actions.verdicts import UNSURE, read_verdict
 from scenarios.measures import Measures, change
 from scenarios.schema import Quiz, QuizItem, is_reliable
+from vigie.clock import Now, utc_now
+from vigie.protocol import RETEST, RETEST_CHOICE
 
 PRE_POST_FORMS = ("a", "b")
+RETEST_FORM = "c"
+RETEST_AFTER = timedelta(days=7)
 POST_TEST_AFTER_SCENARIOS = 3
 
 
@@ -53,20 +68,33 @@ def judged_reliable(turn: Turn) -> tuple[bool, bool | None]:
 
 
 class QuizFlow:
-    def __init__(self, quiz: Quiz | None) -> None:
+    def __init__(self, quiz: Quiz | None, now: Now = utc_now) -> None:
         self.quiz = quiz
+        self.now = now
 
     def items(self, form: str) -> list[QuizItem]:
         assert self.quiz is not None
         return self.quiz.forms[form]
 
-    def next_form(self, record: QuizRecord, seed: str) -> str | None:
-        """Pre-test: A or B at random; post-test: the other one; None when both are done."""
+    def next_form(self, state: State, seed: str) -> str | None:
+        """Pre-test: A or B at random; post-test: the other one; then C once it is due; None
+        when there is nothing to take."""
+        record = state.quiz
         if not record.order:
             return random.Random(seed).choice(PRE_POST_FORMS)
         if len(record.order) == 1:
             return next(form for form in PRE_POST_FORMS if form not in record.order)
-        return None
+        return RETEST_FORM if self.retest_due(state) else None
+
+    def retest_due(self, state: State) -> bool:
+        """Form C is for who said yes, from the due date on, once."""
+        return (
+            self.quiz is not None
+            and state.retest is Retest.YES
+            and state.retest_due is not None
+            and self.now() >= state.retest_due
+            and RETEST_FORM not in state.quiz.order
+        )
 
     def should_offer_post_test(self, state: State) -> bool:
         record = state.quiz
@@ -86,7 +114,7 @@ class QuizFlow:
             state.phase = Phase.QUIZ
             self.ask(out)
             return
-        form = self.next_form(state.quiz, seed)
+        form = self.next_form(state, seed)
         if form is None:
             out.say("utter_quiz_all_done")
             return
@@ -94,10 +122,8 @@ class QuizFlow:
         state.quiz.answers[form] = []
         state.quiz_form, state.quiz_index = form, 0
         state.phase = Phase.QUIZ
-        post = len(state.quiz.order) == 2
-        out.say(
-            "utter_quiz_intro_post" if post else "utter_quiz_intro", count=len(self.items(form))
-        )
+        intro = ("utter_quiz_intro", "utter_quiz_intro_post", "utter_quiz_intro_retest")
+        out.say(intro[len(state.quiz.order) - 1], count=len(self.items(form)))
         self.ask(out)
 
     def ask(self, out: Outcome) -> None:
@@ -162,21 +188,36 @@ class QuizFlow:
             "unsure": now.unsure.hits,
             "count": now.items,
         }
+        before = state.quiz.measures(state.quiz.order[0])
         if len(state.quiz.order) == 1:
             out.say("utter_quiz_done_pre", **figures)
+        elif form == RETEST_FORM:
+            state.retest, state.retest_due = Retest.DONE, None
+            after = percent(state.quiz.measures(state.quiz.order[1]).discernment)
+            self._say_change(out, before, now, figures, "utter_quiz_done_retest", after=after)
+            out.messages.append(Message(custom={"type": RETEST, "due": None}))
         else:
-            before = state.quiz.measures(state.quiz.order[0])
-            self._say_change(out, before, now, figures)
+            self._say_change(out, before, now, figures, "utter_quiz_done_post")
+            if state.retest is None and self.quiz is not None:
+                state.retest = Retest.OFFERED
+                out.say("utter_offer_retest")
+                return
         out.say("utter_menu")
 
     def _say_change(
-        self, out: Outcome, before: Measures, now: Measures, figures: QuizFigures
+        self,
+        out: Outcome,
+        before: Measures,
+        now: Measures,
+        figures: QuizFigures,
+        result: str,
+        **more: Any,
     ) -> None:
-        """The post-test result, then whether the change is more than chance (never a
-        « Bravo » for a change within chance or a drop)."""
+        """The result of the post-test or of the re-test, then whether the change since the
+        pre-test is more than chance (never a « Bravo » for a change within chance or a drop)."""
         step = change(before, now)
         gain = points(None if step is None else step.delta)
-        out.say("utter_quiz_done_post", before=percent(before.discernment), gain=gain, **figures)
+        out.say(result, before=percent(before.discernment), gain=gain, **figures, **more)
         if step is None:
             out.say("utter_quiz_change_unknown")
             return
@@ -185,6 +226,46 @@ class QuizFlow:
             margin=points(step.margin, signed=False),
             answers=before.judged + now.judged,
         )
+
+    # ----- the delayed re-test ------------------------------------------------------------
+    def concerns(self, state: State, turn: Turn) -> bool:
+        """At rest: the answer to « Je te repropose un quiz dans une semaine ? » (its buttons,
+        typed or pressed, or a yes / no while they are on screen), form C chosen, or a
+        greeting when form C is due (offered first)."""
+        if turn.intent in {"affirm", "deny"}:
+            return state.retest is Retest.OFFERED and self._offer_on_screen(state)
+        if turn.intent == "choose_option":
+            return turn.entities.get("choice") == RETEST_CHOICE
+        return turn.intent == "greet" and self.retest_due(state)
+
+    def handle(self, out: Outcome, turn: Turn) -> None:
+        state = out.state
+        if turn.intent == "greet":
+            out.say("utter_greet")
+            out.say("utter_offer_retest_due")
+        elif turn.intent == "affirm":
+            state.retest, state.retest_due = Retest.YES, self.now() + RETEST_AFTER
+            out.say("utter_retest_yes")
+            out.messages.append(
+                Message(custom={"type": RETEST, "due": state.retest_due.isoformat()})
+            )
+            out.say("utter_menu")
+        elif turn.intent == "deny":
+            state.retest = Retest.NO
+            out.say("utter_retest_no")
+            out.say("utter_menu")
+        elif self.retest_due(state):
+            self.start(out, turn.message_id)
+        elif state.retest is Retest.YES and state.retest_due is not None:
+            out.say("utter_retest_not_yet", due=f"{state.retest_due:%d/%m}")
+            out.say("utter_menu")
+        else:
+            out.say("utter_quiz_all_done" if len(state.quiz.order) >= 2 else "utter_menu")
+
+    @staticmethod
+    def _offer_on_screen(state: State) -> bool:
+        offer = typed_buttons.domain_buttons()["utter_offer_retest"]
+        return any(button in state.offered for button in offer)
 
     def progress(self, out: Outcome) -> None:
         """The quiz part of « mes progrès »: the same figures as at the end of each quiz."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from vigie.settings import VigieSettings
+from vigie.clock import ClockSettings
 
 
-class ActionSettings(VigieSettings):
+class ActionSettings(ClockSettings):
     outbox_path: Path | None = None
     outbox_batch_size: int = 100
     outbox_max_backoff_seconds: float = 30.0

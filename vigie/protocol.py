@@ -16,6 +16,14 @@ ITEM: Final = "item"
 RESULT: Final = "result"
 # The learner confirmed erasure: the channel erases the conversation once Rasa has saved it.
 FORGET: Final = "forget"
+# The delayed re-test (issue 17): {"type": "retest", "due": "<ISO 8601 UTC datetime>"} once the
+# learner said yes after the post-test (`"due": null`: no re-test any more). Telegram schedules
+# one message at `due` (bot/retest.py); the web chat's API adds {"token", "max_age"}, a signed
+# way back as the same learner that the widget keeps (api/core/security/chat_sessions.py).
+RETEST: Final = "retest"
+# What starts quiz form C: the `choice` of a choose_option payload the engine understands.
+RETEST_CHOICE: Final = "quiz_c"
+RETEST_PAYLOAD: Final = '/choose_option{"choice":"quiz_c"}'
 
 
 def custom_type(message: dict[str, Any]) -> str | None:

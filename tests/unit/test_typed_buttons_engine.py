@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -24,7 +25,7 @@ import pytest
 import yaml
 
 from actions import investigation
-from actions.conversation import Outcome, State, Turn
+from actions.conversation import Outcome, Retest, State, Turn
 from actions.engine import Engine, choice_payload
 from actions.transcript import right_answers, turn_for
 from actions.verdicts import verdict_scale
@@ -47,7 +48,8 @@ def detector(text: str) -> list[str]:
     return []
 
 
-ENGINE = Engine(CATALOGUE, detector)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a fixed clock: a re-test's due date is exact
+ENGINE = Engine(CATALOGUE, detector, lambda: NOW)
 
 
 @cache
@@ -190,6 +192,14 @@ def screens(plain: bool) -> Iterator[tuple[Outcome, str]]:
             post = ENGINE.handle(post.state, turn_for(message, number))
     assert any(m.response == "utter_offer_post_quiz" for m in post.messages)
     yield post, "post-test offered"
+
+    # the post-test done: « Je te repropose un quiz dans une semaine ? », then form C due
+    retest = played(post.state, choice_payload("quiz"))
+    while retest.state.quiz_form is not None:
+        retest = ENGINE.handle(retest.state, Turn("answer_true", "/answer_true", message_id="q"))
+    yield retest, "re-test asked"
+    due = retest.state.model_copy(update={"retest": Retest.YES, "retest_due": NOW})
+    yield played(due, "/greet"), "re-test due"
 
 
 @pytest.fixture(scope="module")
