@@ -27,7 +27,7 @@ class AnswerWords(DataModel):
     ordinals: dict[Literal["a", "b", "c", "d", "e"], list[str]]
     confidence: dict[Literal[1, 2, 3, 4], list[str]]
     share: dict[Literal["partager", "attendre", "signaler"], list[str]]
-    menu: dict[Literal["surprise", "college", "lycee", "resume", "quiz"], list[str]]
+    menu: dict[Literal["surprise", "college", "lycee", "resume", "quiz", "manipulator"], list[str]]
     verdicts: dict[Verdict | Literal["unsure"], list[str]]
     button_fillers: list[str]
 
@@ -101,7 +101,7 @@ def parse_verdict(text: str) -> Verdict | Literal["unsure"] | None:
 
 
 def parse_menu(text: str) -> str | None:
-    """'surprise', 'college', 'lycee', 'resume' or 'quiz' from a typed menu answer."""
+    """'surprise', 'college', 'lycee', 'resume', 'quiz' or 'manipulator' from a typed answer."""
     return _best_match(text, _words().menu)
 
 

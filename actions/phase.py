@@ -12,3 +12,4 @@ class Phase(StrEnum):
     CONFIDENCE = "confidence"
     CONFIRM_FORGET = "confirm_forget"
     QUIZ = "quiz"
+    MISSION = "mission"  # « Dans la peau du manipulateur » (actions/manipulator.py)

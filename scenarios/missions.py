@@ -189,8 +189,8 @@ class Screens(RootModel[dict[str, Wording]]):
                     raise ValueError(f"screen '{name}' uses {sorted(used - allowed)}")
         return self
 
-    def say(self, name: str, plain: bool, **variables: object) -> str:
-        return self.root[name].text(plain).format(**variables)
+    def say(self, screen: str, plain: bool, /, **variables: object) -> str:
+        return self.root[screen].text(plain).format(**variables)
 
 
 class Missions(Strict):
@@ -290,9 +290,9 @@ def mission_problems(missions: Missions, catalogue: Catalogue) -> list[str]:
     for index, mission in enumerate(missions.missions):
         for text in rules.texts(MISSIONS_NAME, mission.takedown, f"missions.{index}.takedown"):
             if len(text.text) > rules.DEBRIEF_MAX:
-                problems.append(text.problem(
-                    f"{len(text.text)} characters (at most {rules.DEBRIEF_MAX})"
-                ))
+                problems.append(
+                    text.problem(f"{len(text.text)} characters (at most {rules.DEBRIEF_MAX})")
+                )
     return problems
 
 

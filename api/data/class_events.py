@@ -29,6 +29,7 @@ class EventRow:
     criteria_expected: tuple[str, ...]
     occurred_at: datetime
     moves: tuple[str, ...] = ()  # the investigate step's tool codes, in the order used
+    techniques: tuple[str, ...] = ()  # a manipulator mission's technique codes
 
 
 def _aware(moment: datetime) -> datetime:
@@ -60,6 +61,7 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
             ProgressEvent.moves,
             ProgressEvent.occurred_at,
             ProgressEvent.id,
+            ProgressEvent.techniques,
         )
         .join(Learner, Learner.id == ProgressEvent.learner_id)
         .where(Learner.class_code == code)
@@ -81,6 +83,7 @@ def events_of_class(session: Session, *, code: str) -> Sequence[EventRow]:
             criteria_expected=tuple(row[9] or ()),
             moves=tuple(row[10] or ()),
             occurred_at=_aware(row[11]),
+            techniques=tuple(row[13] or ()),
         )
         for row in ordered
     ]

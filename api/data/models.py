@@ -73,6 +73,8 @@ class ProgressEvent(Base):
     criteria_expected: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The investigate step's tool codes (scenarios.schema.Tool), in the order used.
     moves: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # A manipulator mission's technique codes (scenarios.missions.Technique; issue 17).
+    techniques: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -16,11 +16,13 @@ from api.data import learners
 from api.data.models import ProgressEvent
 from api.schemas.learner import QUIZ_SCENARIOS, ProgressEventIn
 from scenarios.loader import Catalogue
+from scenarios.missions import default_missions
 
 
 def unknown_scenarios(events: Sequence[ProgressEventIn], catalogue: Catalogue) -> set[str]:
     named = {event.scenario for event in events if event.scenario is not None}
-    return {name for name in named if name not in QUIZ_SCENARIOS and catalogue.get(name) is None}
+    known = QUIZ_SCENARIOS | {mission.id for mission in default_missions().missions}
+    return {name for name in named if name not in known and catalogue.get(name) is None}
 
 
 def _row(event: ProgressEventIn) -> ProgressEvent:
@@ -38,6 +40,7 @@ def _row(event: ProgressEventIn) -> ProgressEvent:
         criteria_found=sorted(event.criteria_found),
         criteria_expected=sorted(event.criteria_expected),
         moves=[tool.value for tool in event.moves],
+        techniques=[technique.value for technique in event.techniques],
         occurred_at=event.occurred_at.astimezone(UTC),
     )
 

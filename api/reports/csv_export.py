@@ -135,11 +135,25 @@ def _investigation_rows(summary: ClassSummary) -> Iterator[Row]:
     )
 
 
+def _mission_rows(summary: ClassSummary) -> Iterator[Row]:
+    rows, figures = _Rows("missions", summary.k_anonymity), summary.missions
+    names = labels()["csv"]["missions"]
+    if summary.suppressed or (figures.learners_completed == figures.learners_recognising == 0):
+        return
+    yield rows.row("", names["learners_completed"], figures.learners_completed, "learners")
+    yield rows.row("", names["learners_recognising"], figures.learners_recognising, "learners")
+    recognised = figures.techniques_recognised
+    yield rows.row(
+        "", names["techniques_recognised"], recognised, "percent", figures.learners_recognising
+    )
+
+
 def export(summary: ClassSummary) -> str:
     """The CSV text, BOM included."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(labels()["csv"]["columns"])
-    for rows in (_class_rows, _scenario_rows, _reflex_rows, _quiz_rows, _investigation_rows):
+    tables = (_class_rows, _scenario_rows, _reflex_rows, _quiz_rows, _investigation_rows)
+    for rows in (*tables, _mission_rows):
         writer.writerows(rows(summary))
     return BOM + buffer.getvalue()

@@ -31,6 +31,7 @@ class CsvLabels(DataModel):
     quiz_parts: dict[str, str]
     discernment_margin: str
     investigation: dict[str, str]
+    missions: dict[str, str]
     units: dict[str, str]
     withheld: str
 

@@ -14,7 +14,7 @@ from datetime import date, tzinfo
 from statistics import fmean
 
 from api.data.class_events import EventRow
-from api.reports import anonymity, investigation, quiz_gain
+from api.reports import anonymity, investigation, missions, quiz_gain
 from api.schemas.educator import (
     ActivityDay,
     ClassSummary,
@@ -22,7 +22,7 @@ from api.schemas.educator import (
     MissedReflex,
     ScenarioFigures,
 )
-from api.schemas.learner import QUIZ_SCENARIOS
+from api.schemas.learner import MISSION_EVENTS, QUIZ_SCENARIOS
 from scenarios.loader import Catalogue
 from scenarios.schema import Criterion
 
@@ -57,10 +57,13 @@ class LearnerScenario:
 
 
 def learner_scenarios(events: Sequence[EventRow]) -> dict[tuple[str, str], LearnerScenario]:
-    """Derived per-learner state, keyed by (learner, scenario); quiz forms excluded."""
+    """Derived per-learner state, keyed by (learner, scenario); quiz forms and manipulator
+    missions excluded."""
     states: dict[tuple[str, str], LearnerScenario] = defaultdict(LearnerScenario)
     for event in events:  # oldest first: later results of a step replace earlier ones
         if event.scenario is None or event.scenario in QUIZ_SCENARIOS:
+            continue
+        if event.type in MISSION_EVENTS:
             continue
         state = states[(event.learner, event.scenario)]
         state.started = True
@@ -227,6 +230,7 @@ def summarise(
         criteria=criteria,
         quiz=quiz_gain.class_quiz(events if shown else [], k=k),
         investigation=investigation.class_investigation(events if shown else [], catalogue, k=k),
+        missions=missions.class_missions(events if shown else [], k=k),
         most_missed=_most_missed(criteria),
         activity=_activity(events, zone, k) if shown else [],
     )

@@ -160,6 +160,22 @@ class InvestigationFigures(BaseModel):
     suppressed: bool = Field(description="fewer than k investigating learners: nothing shown")
 
 
+class MissionFigures(BaseModel):
+    """« Dans la peau du manipulateur »: who completed a mission, and how often the class
+    recognised a technique on a new example (the « quelle technique ? » questions)."""
+
+    learners_completed: int | None = Field(
+        description=f"learners who completed at least one mission: {COUNT_NOTE}"
+    )
+    learners_recognising: int | None = Field(
+        description=f"learners who answered a « quelle technique ? » question: {COUNT_NOTE}"
+    )
+    techniques_recognised: Rate | None = Field(
+        description=f"share of the recognition answers that were right, {RATE_NOTE}"
+    )
+    suppressed: bool = Field(description="fewer than k learners answered: no share shown")
+
+
 class MissedReflex(BaseModel):
     criterion: Criterion
     miss_rate: Rate
@@ -188,5 +204,6 @@ class ClassSummary(BaseModel):
     criteria: list[CriterionFigures]
     quiz: QuizFigures
     investigation: InvestigationFigures
+    missions: MissionFigures
     most_missed: list[MissedReflex]
     activity: list[ActivityDay]

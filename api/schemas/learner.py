@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from scenarios.missions import Technique
 from scenarios.schema import Criterion, Tool
 
 Pseudonym = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -34,7 +35,12 @@ EventType = Literal[
     "badge_awarded",
     "quiz_answered",
     "distress",
+    "mission_started",
+    "mission_completed",
+    "technique_recognised",
 ]
+MISSION_EVENTS = frozenset({"mission_started", "mission_completed", "technique_recognised"})
+"""« Dans la peau du manipulateur »: their `scenario` is a mission id (scenarios/missions.yml)."""
 
 
 class Strict(BaseModel):
@@ -78,6 +84,10 @@ class ProgressEventIn(Strict):
         default_factory=list,
         description="the investigate step's tools, in the order used (codes only)",
     )
+    techniques: Annotated[list[Technique], Field(max_length=len(Technique))] = Field(
+        default_factory=list,
+        description="a mission's techniques, used (mission_completed) or to recognise (codes)",
+    )
     occurred_at: datetime
 
     @model_validator(mode="after")
@@ -100,6 +110,8 @@ class ProgressEventIn(Strict):
             raise ValueError("distress is counted without a learner")
         if self.moves and self.type != "step_scored":
             raise ValueError("moves belong to a step_scored event")
+        if self.techniques and self.type not in {"mission_completed", "technique_recognised"}:
+            raise ValueError("techniques belong to a mission event")
         return self
 
 
