@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import credentials
 from actions.conversation import Message, Outcome, State, Turn
 from actions.engine import Engine
 from actions.outbox import Outbox, OutboxError
@@ -119,7 +120,9 @@ class ActionVigie(Action):
         outcome = engine().handle(state, turn_from(tracker))
         settings = get_settings()
         for message in outcome.messages:
-            render(message, dispatcher, settings)
+            render(
+                await credentials.fulfil(message, tracker.sender_id, settings), dispatcher, settings
+            )
         try:
             if outcome.events or outcome.erase:
                 # a SQLite commit (and the outbox lock): off the event loop

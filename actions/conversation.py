@@ -93,6 +93,8 @@ class State(BaseModel):
     # the buttons on the learner's screen, oldest first: a typed title is that button
     # (actions/typed_buttons.py); our own titles and payloads, never the learner's text
     offered: list[dict[str, str]] = Field(default_factory=list)
+    # the reflex whose credential waits for the identifier the learner types (credentials.py)
+    credential: str | None = None
 
 
 @dataclass(frozen=True)

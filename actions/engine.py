@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import RootModel
 
-from actions import answer_parsing, investigation, points, typed_buttons
+from actions import answer_parsing, credentials, investigation, points, typed_buttons
 from actions.conversation import (
     EventDraft,
     Message,
@@ -134,6 +134,7 @@ class Engine:
             "show_progress": self._show_progress,
             "plain_language": self._plain_language,
             "forget_me": self._forget_me,
+            "ask_credential": self._credential,
         }
 
     # ----- entry point -------------------------------------------------------------------
@@ -150,6 +151,8 @@ class Engine:
             return self._after_distress
         if state.phase is Phase.CONFIRM_FORGET:
             return self._confirm_forget
+        if credentials.awaiting(state, turn):
+            return self._credential
         if self._is_move(state, turn):
             return self._answer_investigate
         if turn.intent in SMALL_TALK:
@@ -567,7 +570,12 @@ class Engine:
                 shown_in.append(scenario_id)
             if len(shown_in) >= MASTERY_SCENARIOS and code not in profile.badges:
                 profile.badges.append(code)
-                out.say("utter_badge", badge=reflexes()[code].badge, reflex=reflexes()[code].label)
+                out.say(
+                    "utter_badge",
+                    buttons=credentials.offer_button(code),
+                    badge=reflexes()[code].badge,
+                    reflex=reflexes()[code].label,
+                )
                 self._event(out, "badge_awarded", code, criteria_found=[code])
 
     def _scored(
@@ -772,6 +780,12 @@ class Engine:
 
     def _after_small_talk(self, out: Outcome, _turn: Turn) -> None:
         self._reprompt(out)
+
+    def _credential(self, out: Outcome, turn: Turn) -> None:
+        """An Open Badges credential asked for (actions/credentials.py), then back to the place."""
+        badges = {code: reflex.badge for code, reflex in reflexes().items()}
+        if credentials.handle(out, turn, badges):
+            self._reprompt(out)
 
 
 def feedback_response(right: bool, state: State) -> str:

@@ -155,7 +155,7 @@ def play(out: Outcome, step: InvestigateStep, turn: Turn) -> bool:
     card = move.card
     label = tools().tools[reading].label
     # the card as one picture message (the action layer falls back to `utter_move_card` when
-    # the file is missing), then what the learner takes from it
+    # the file is missing), then one bubble: what the learner takes from it and the menu again
     out.messages.append(
         Message(
             response="utter_move_card",
@@ -164,11 +164,16 @@ def play(out: Outcome, step: InvestigateStep, turn: Turn) -> bool:
             custom={"type": RESULT, "alt": card.alt, "tool": reading.value},
         )
     )
-    out.messages.append(Message(text=move.result.text(state.plain)))
+    result = move.result.text(state.plain)
     if remaining(step, state) <= 0:
-        out.say("utter_investigate_budget_spent")
+        out.say("utter_move_result_last", result=result)
         return True
-    menu(out, step)
+    out.say(
+        "utter_move_result",
+        buttons=buttons(step, state),
+        result=result,
+        remaining=remaining(step, state),
+    )
     return False
 
 

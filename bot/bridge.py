@@ -41,7 +41,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, short
 from bot.messages import Messages
-from bot.render import Outgoing, TextOut, defang, plan
+from bot.render import DocumentOut, Outgoing, TextOut, defang, plan
 from bot.settings import BotSettings
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
 from bot.updates import BridgeApplication
@@ -58,6 +58,7 @@ JOIN_PATH = "/api/v1/learners/join"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s
 MAX_RETRY_AFTER_SECONDS = 30.0
+CREDENTIAL_MAX_BYTES = 64 * 1024  # a signed badge is about 4 kB
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -296,7 +297,7 @@ class Bridge:
         if any(custom_type(reply) == FORGET for reply in replies):
             # The learner confirmed /oubli and Rasa has saved the turn: erase everywhere now.
             erased = await self._erase(turn.learner)
-        items = plan(replies, self.messages)
+        items = plan(replies, self.messages, documents=True)
         if not items:
             # Rasa answered with nothing a learner can read here: never leave them waiting.
             log.warning("Rasa's answer had nothing for Telegram (learner %s)", short(turn.learner))
@@ -379,6 +380,8 @@ class Bridge:
             return await self._say(
                 context, chat_id, item.text, self._keyboard(chat_id, item.choices)
             )
+        if isinstance(item, DocumentOut):
+            return await self._document(context, chat_id, item)
         photo = await self._photo_source(item.url)
         if photo is not None:
             sent = await self._send(
@@ -394,6 +397,21 @@ class Bridge:
         # The photo could not be shown: its alt text (or a short notice) stands in for it.
         fallback = item.fallback or self.messages("image_unavailable")
         return await self._say(context, chat_id, fallback, self._keyboard(chat_id, item.choices))
+
+    async def _document(self, context: Context, chat_id: int, item: DocumentOut) -> bool:
+        """A badge credential: fetched once from the API (its link works once), sent as a file."""
+        assert self._http is not None
+        try:
+            response = await self._http.get(item.url, timeout=10.0)
+        except httpx.HTTPError as error:
+            log.warning("credential unavailable (%s)", type(error).__name__)
+            return await self._say(context, chat_id, item.fallback)
+        if response.status_code != 200 or len(response.content) > CREDENTIAL_MAX_BYTES:
+            log.warning("credential unavailable: HTTP %s", response.status_code)
+            return await self._say(context, chat_id, item.fallback)
+        document = InputFile(response.content, filename=item.filename)
+        sent = await self._send(lambda: context.bot.send_document(chat_id, document))
+        return sent is not None or await self._say(context, chat_id, item.fallback)
 
     async def _photo_source(self, url: str) -> str | InputFile | None:
         """A public URL goes as is; a local one (Telegram cannot reach it) is uploaded."""

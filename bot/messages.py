@@ -43,6 +43,7 @@ class BotMessages(DataModel):
     class_unknown: str
     class_join_failed: str
     erase_failed: str
+    credential_unavailable: str
     help: str
     commands: BotCommands
 

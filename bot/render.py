@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 
 from bot.messages import Messages
 from bot.state import Choice
-from vigie.protocol import ITEM, RESULT, custom_type
+from vigie.protocol import CREDENTIAL, ITEM, RESULT, custom_type
 
 TEXT_LIMIT = 4096  # sendMessage text, in UTF-16 code units
 CAPTION_LIMIT = 1024  # sendPhoto caption
@@ -30,6 +30,7 @@ _RESERVED_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _HANDLE = re.compile(r"(?<![\w@])@(?=\w)")
+_FILENAME = re.compile(r"[\w.-]{1,64}\.jwt")
 
 
 def defang(text: str) -> str:
@@ -92,7 +93,16 @@ class PhotoOut:
     fallback: str | None = None  # sent as text instead when the photo cannot be sent
 
 
-Outgoing = TextOut | PhotoOut
+@dataclass(frozen=True)
+class DocumentOut:
+    """A file the bridge downloads from the API and sends (a learner's badge credential)."""
+
+    url: str
+    filename: str
+    fallback: str  # sent as text instead when the file cannot be fetched or sent
+
+
+Outgoing = TextOut | PhotoOut | DocumentOut
 
 
 def choices_of(message: dict[str, Any]) -> tuple[Choice, ...]:
@@ -150,9 +160,24 @@ def _item(custom: dict[str, Any], words: Messages) -> list[Outgoing]:
     return [PhotoOut(url=url), *_texts(full)]
 
 
-def plan(messages: list[dict[str, Any]], words: Messages) -> list[Outgoing]:
+def _credential(custom: dict[str, Any], words: Messages, documents: bool) -> list[Outgoing]:
+    """A badge credential (docs/badges.md): the file itself where the channel sends files
+    (`documents`), else its one-time link alone (the message before it says what it is)."""
+    url, filename = custom.get("url"), custom.get("filename")
+    if not _is_url(url):
+        return []
+    if not documents:
+        return _texts(url)
+    name = filename if isinstance(filename, str) and _FILENAME.fullmatch(filename) else "badge.jwt"
+    return [DocumentOut(url=url, filename=name, fallback=words("credential_unavailable"))]
+
+
+def plan(
+    messages: list[dict[str, Any]], words: Messages, *, documents: bool = False
+) -> list[Outgoing]:
     """What to send, in order. An item or a move's result card is one photo with its caption
-    and alt text; a plain image takes its own text as caption.
+    and alt text; a plain image takes its own text as caption; a badge credential is a file
+    when the channel sends `documents`, else its link.
 
     Other `custom` parts and `attachment` are not for Telegram (score payloads, widget hints).
     """
@@ -160,6 +185,8 @@ def plan(messages: list[dict[str, Any]], words: Messages) -> list[Outgoing]:
     for message in messages:
         if custom_type(message) in {ITEM, RESULT}:
             out.extend(_item(message["custom"], words))
+        if custom_type(message) == CREDENTIAL:
+            out.extend(_credential(message["custom"], words, documents))
         text, choices = _text_of(message), choices_of(message)
         image = message.get("image")
         if _is_url(image):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ops import launcher, scaled, xapi_command
+from ops import badges_command, launcher, scaled, xapi_command
 from vigie.settings import PROJECT_ROOT, VigieSettings, startup_settings
 
 if TYPE_CHECKING:
@@ -415,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit_deps.set_defaults(handler=cmd_audit)
     xapi_command.add_parser(commands)
+    badges_command.add_parser(commands)
     return parser
 
 

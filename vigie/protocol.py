@@ -24,6 +24,10 @@ RETEST: Final = "retest"
 # What starts quiz form C: the `choice` of a choose_option payload the engine understands.
 RETEST_CHOICE: Final = "quiz_c"
 RETEST_PAYLOAD: Final = '/choose_option{"choice":"quiz_c"}'
+# A learner's Open Badges credential is ready (docs/badges.md): {"type": "credential", "url":
+# <one-time download link, minutes>, "filename": <name to save it under>}. The web chat shows
+# the link; the Telegram bridge downloads it and sends the file.
+CREDENTIAL: Final = "credential"
 
 
 def custom_type(message: dict[str, Any]) -> str | None:

@@ -46,6 +46,7 @@
     throttled: "Beaucoup de messages d'un coup : attends une minute, puis renvoie ton message.",
     imageAlt: "Image envoyée par Vigie",
     newTab: " (s'ouvre dans un nouvel onglet)",
+    credential: "📥 Télécharger mon badge (fichier .jwt)",
   };
   var MAX_CHARS = 2000;
   var TIMEOUT_MS = 45000;
@@ -373,6 +374,19 @@
       else if (alt || caption) bubble("bot", [caption, alt].filter(Boolean).join("\n"), UI.bot, true);
     }
 
+    // A badge credential (docs/badges.md): a one-time download link to the signed file.
+    function credential(custom) {
+      var url = safeImageUrl(custom.url, apiBase);
+      if (!url) return;
+      var node = el("p", "msg bot");
+      node.appendChild(el("span", "sr-only", UI.bot));
+      var link = el("a", "choice", UI.credential);
+      link.href = url;
+      link.setAttribute("download", typeof custom.filename === "string" ? custom.filename : "badge-vigie.jwt");
+      node.appendChild(link);
+      log.appendChild(node);
+    }
+
     function choices(buttons) {
       var usable = buttons.filter(function (b) {
         return b && typeof b.title === "string" && b.title.trim() && typeof b.payload === "string" && b.payload;
@@ -403,6 +417,7 @@
         var custom = message.custom && typeof message.custom === "object" ? message.custom : null;
         // the item, or a move's result card (no caption: its alt text says what it shows)
         if (custom && (custom.type === "item" || custom.type === "result")) item(custom);
+        if (custom && custom.type === "credential") credential(custom);
         if (words(message.text)) bubble("bot", message.text, UI.bot);
         var url = safeImageUrl(message.image, apiBase);
         if (url) picture(url, UI.imageAlt, null);

@@ -318,6 +318,17 @@ class FakeBotApi:
         extra = {"photo": sizes, **text, **_markup(params)}
         return _ok(self._message(chat_id, extra))
 
+    def _m_sendDocument(self, params: dict, files: dict) -> JSONResponse:
+        """A file (a learner's badge credential, docs/badges.md): uploaded, never a URL here."""
+        chat_id, document = params.get("chat_id"), params.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            document = files.get(document.removeprefix("attach://"))
+        document = document or files.get("document")
+        if not document:
+            return _error(400, "Bad Request: there is no document in the request")
+        extra = {"document": {"file_id": "BQAD1", "file_unique_id": "d1"}}
+        return _ok(self._message(chat_id, extra))
+
     def _message(self, chat_id: int, extra: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             message_id = extra.pop("message_id", None) or self._next_message_id

@@ -313,6 +313,7 @@ NAVIGATION_REPLIES = {
     "show_progress": "utter_progress",
     "plain_language": "utter_plain_on",
     "forget_me": "utter_confirm_forget",
+    "ask_credential": "utter_credential_no_badge",  # docs/badges.md; this learner has none
 }
 
 

@@ -81,17 +81,17 @@ def test_the_step_asks_with_one_button_per_tool_in_canonical_order_and_enough(
     assert state.moves == []
 
 
-def test_a_move_shows_its_card_then_its_result_then_the_menu_without_it(engine: Engine) -> None:
+def test_a_move_shows_its_card_then_its_result_with_the_menu_without_it(engine: Engine) -> None:
     state, (outcome,) = play(engine, at_step(engine), press("search"))
-    card, text, menu = outcome.messages
+    card, menu = outcome.messages  # two bubbles: the card, then the result above the menu
     move = STEP.move(SEARCH)
     assert move is not None
     assert card.image == move.card.file == "capture_depute_lycee__search.png"
     assert card.custom == {"type": "result", "alt": move.card.alt, "tool": "search"}
     assert card.response == "utter_move_card"  # the text when the picture file is missing
     assert card.variables == {"tool": label(SEARCH), "alt": move.card.alt}
-    assert text.text == move.result.fr
-    assert menu.response == "utter_investigate_menu" and menu.variables["remaining"] == 2
+    assert menu.response == "utter_move_result"
+    assert menu.variables == {"result": move.result.fr, "remaining": 2}
     assert label(SEARCH) not in menu_titles(outcome) and ENOUGH_LABEL in menu_titles(outcome)
     assert state.moves == ["search"] and state.phase is Phase.STEP
     assert outcome.events == []  # a move is no event: the step's score carries the moves
@@ -103,7 +103,7 @@ def test_the_result_is_in_plain_language_when_asked(engine: Engine) -> None:
     _, (outcome,) = play(engine, state, press("official"))
     move = STEP.move(OFFICIAL)
     assert move is not None and move.result.falc
-    assert outcome.messages[1].text == move.result.falc
+    assert outcome.messages[1].variables["result"] == move.result.falc
 
 
 def test_a_data_void_shows_its_card_and_counts_as_evidence(engine: Engine) -> None:
@@ -161,7 +161,7 @@ def test_the_budget_spent_ends_the_step_with_the_moves_in_the_event(engine: Engi
     last = outcomes[-1]
     assert responses(last)[:3] == [
         "utter_move_card",
-        "utter_investigate_budget_spent",
+        "utter_move_result_last",
         "utter_investigate_feedback",
     ]
     event = step_scored(last)

@@ -63,7 +63,7 @@ def test_the_turn_of_openers_starts_elsewhere_for_another_attempt() -> None:
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
 def test_a_scenario_is_the_item_then_one_bubble_per_question_and_answer(scenario_id: str) -> None:
     """The item; the title with the open question; a bubble per answer and per question (and
-    the confidence question); three per move of the investigate step (its card, its result,
+    the confidence question); two per move of the investigate step (its card; its result with
     the menu again); the score with the debrief; the resources with what next.
     Played with the right answers (every reflex shown in the open answer)."""
     scenario = CATALOGUE.scenarios[scenario_id]
@@ -74,7 +74,7 @@ def test_a_scenario_is_the_item_then_one_bubble_per_question_and_answer(scenario
         if isinstance(step, InvestigateStep)
         for message in investigation_answers(step)
     )
-    assert len(bubbles) == 2 * len(scenario.steps) + 4 + 3 * moves
+    assert len(bubbles) == 2 * len(scenario.steps) + 4 + 2 * moves
     item, intro, *_, debrief, last = bubbles
     assert item.picture
     assert scenario.title.fr in intro.text and scenario.steps[0].prompt.fr in intro.text
