@@ -67,6 +67,17 @@ class Retest(StrEnum):
     DONE = "done"
 
 
+class MissionProgress(BaseModel):
+    """Where a learner is in a manipulator mission (actions/manipulator.py): codes and counts
+    only; the post they build is never kept, only the techniques' codes."""
+
+    mission: str
+    attempt: str
+    position: int = 0  # building turns done, then recognition questions answered
+    techniques: list[str] = Field(default_factory=list)
+    recognised: int = 0
+
+
 class State(BaseModel):
     phase: Phase = Phase.IDLE
     scenario: str | None = None
@@ -90,6 +101,7 @@ class State(BaseModel):
     retest: Retest | None = None
     retest_due: datetime | None = None
     profile: Profile = Field(default_factory=Profile)
+    mission: MissionProgress | None = None
     # the buttons on the learner's screen, oldest first: a typed title is that button
     # (actions/typed_buttons.py); our own titles and payloads, never the learner's text
     offered: list[dict[str, str]] = Field(default_factory=list)

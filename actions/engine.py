@@ -27,11 +27,13 @@ from actions.conversation import (
     VerdictRecord,
 )
 from actions.conversation import choice_payload as choice_payload
+from actions.manipulator import Manipulator
 from actions.phase import Phase
 from actions.quiz_flow import QuizFlow, percent
 from actions.verdicts import UNSURE, read_verdict, verdict_name, verdict_scale
 from scenarios import measures
 from scenarios.loader import Catalogue
+from scenarios.missions import default_missions, techniques
 from scenarios.schema import (
     ChoiceStep,
     Criterion,
@@ -124,6 +126,7 @@ class Engine:
         self.catalogue = catalogue
         self.detect = detect
         self.quiz = QuizFlow(catalogue.quiz, now)  # `now`: when the delayed re-test is due
+        self.manipulator = Manipulator(default_missions(), techniques())
         # The navigation intents, each with its handler: whatever the step, they move the
         # learner around instead of answering (see `_route` for when they do not).
         self.navigation: dict[str, Handler] = {
@@ -155,14 +158,21 @@ class Engine:
             return self._credential
         if self._is_move(state, turn):
             return self._answer_investigate
+        if state.phase is Phase.MISSION and self.manipulator.read(state, turn) is not None:
+            return self.manipulator.answer  # a technique pressed or typed (« l'émotion »)
         if turn.intent in SMALL_TALK:
             return self._after_small_talk
         if self._is_open_answer(state, turn):
             return self._answer_open
         navigate = self.navigation.get(turn.intent)
-        # in the quiz, « passer » is an answer (no judgement), not a scenario step skipped
-        if navigate is not None and not (turn.intent == "skip" and state.phase is Phase.QUIZ):
+        # in the quiz, « passer » is an answer (no judgement), not a scenario step skipped;
+        # in a mission, the question is asked again
+        if navigate is not None and not (
+            turn.intent == "skip" and state.phase in {Phase.QUIZ, Phase.MISSION}
+        ):
             return navigate
+        if state.phase is Phase.MISSION:
+            return self.manipulator.answer
         if state.phase is Phase.QUIZ:
             return self.quiz.answer
         if state.phase is Phase.CONFIDENCE:
@@ -218,7 +228,7 @@ class Engine:
             turn.intent in {"start_training", "list_scenarios"} and turn.entities.get("choice")
         ):
             self._menu_choice(out, turn)
-        elif turn.intent == "affirm" and state.scenario:
+        elif turn.intent == "affirm" and (state.scenario or state.mission):
             self._resume(out)
         elif turn.intent == "deny":
             out.say("utter_ok_later")
@@ -248,14 +258,14 @@ class Engine:
             out.say("utter_fallback")
 
     def _menu(self, out: Outcome) -> None:
-        paused = out.state.scenario or out.state.quiz_form
+        paused = out.state.scenario or out.state.quiz_form or out.state.mission
         out.say("utter_menu_resume" if paused else "utter_menu")
 
     def _menu_choice(self, out: Outcome, turn: Turn) -> None:
         choice = turn.entities.get("choice") or answer_parsing.parse_menu(turn.text) or ""
         choice = answer_parsing.fold(choice).replace(" ", "_")
         scenarios = self.catalogue.scenarios
-        if choice == "resume" and (out.state.scenario or out.state.quiz_form):
+        if choice == "resume" and (out.state.scenario or out.state.quiz_form or out.state.mission):
             self._resume(out)
         elif choice == "quiz":
             self.quiz.start(out, turn.message_id)
@@ -268,6 +278,11 @@ class Engine:
                     for s in listed
                 ],
             )
+        elif choice == "manipulator":
+            self.manipulator.pick(out)
+        elif (mission := self.manipulator.missions.get(choice)) is not None:
+            out.state.scenario = out.state.attempt = None  # like another scenario started
+            self.manipulator.start(out, mission, turn.message_id)
         elif choice == "surprise":
             self._start(out, self._surprise(out.state, turn.message_id), turn.message_id)
         elif choice in scenarios:
@@ -286,6 +301,7 @@ class Engine:
         state = out.state
         plain = state.plain
         state.scenario, state.step, state.phase = scenario.id, 0, Phase.STEP
+        state.mission = None  # a paused mission is left, like a paused scenario
         state.attempt = f"{scenario.id}:{message_id}"
         state.points = state.max_points = state.hints = 0
         state.found, state.missed, state.verdict, state.moves = [], [], None, []
@@ -366,6 +382,9 @@ class Engine:
             self.quiz.start(out, "resume")
             return
         scenario = self._scenario(state)
+        if scenario is None and state.mission is not None:
+            self.manipulator.resume(out)
+            return
         if scenario is None:
             self._menu(out)
             return
@@ -383,6 +402,8 @@ class Engine:
             self.quiz.ask(out)
         elif out.state.phase is Phase.CONFIDENCE:
             out.say("utter_ask_confidence")
+        elif out.state.phase is Phase.MISSION:
+            self.manipulator.ask(out)
         elif out.state.phase is Phase.STEP:
             out.say("utter_back_to_step")
             self._ask(out)
@@ -676,6 +697,9 @@ class Engine:
             out.say("utter_quiz_no_hint")
             self._reprompt(out)
             return
+        if state.phase is Phase.MISSION:
+            self.manipulator.help(out)
+            return
         if state.phase not in {Phase.STEP, Phase.CONFIDENCE} or step is None:
             out.say("utter_hint_idle")
             return
@@ -696,7 +720,7 @@ class Engine:
             state.confusions = 0
             out.say("utter_offer_plain")
             return
-        if state.phase is Phase.QUIZ:
+        if state.phase in {Phase.QUIZ, Phase.MISSION}:
             self._reprompt(out)
             return
         if scenario is None or state.phase is Phase.IDLE:
@@ -763,6 +787,8 @@ class Engine:
                 out.state.phase = Phase.QUIZ
             elif out.state.verdict:
                 out.state.phase = Phase.CONFIDENCE
+            elif out.state.mission:
+                out.state.phase = Phase.MISSION
             else:
                 out.state.phase = Phase.STEP if out.state.scenario else Phase.IDLE
             out.say("utter_forget_cancelled")
@@ -796,8 +822,8 @@ def feedback_response(right: bool, state: State) -> str:
 
 
 def _busy(state: State) -> bool:
-    """In the middle of a scenario step or of the quiz."""
-    return state.phase in {Phase.STEP, Phase.CONFIDENCE, Phase.QUIZ}
+    """In the middle of a scenario step, of the quiz or of a mission."""
+    return state.phase in {Phase.STEP, Phase.CONFIDENCE, Phase.QUIZ, Phase.MISSION}
 
 
 def verdict_measures(verdicts: list[VerdictRecord]) -> measures.Measures:
