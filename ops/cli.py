@@ -187,9 +187,9 @@ def cmd_delete_educator(args: argparse.Namespace) -> int:
 
 
 def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
-    """Check every scenario file and the quiz, schema then content rules (scenarios/rules.py);
-    print `file: path: error` lines."""
-    from scenarios import rules
+    """Check every scenario file, the quiz and the manipulator missions, schema then content
+    rules (scenarios/rules.py, scenarios/missions.py); print `file: path: error` lines."""
+    from scenarios import missions, rules
     from scenarios.loader import CatalogueError, load_catalogue
 
     try:
@@ -197,13 +197,12 @@ def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
     except CatalogueError as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 1
-    problems = rules.problems(catalogue)
+    problems = rules.problems(catalogue) + missions.problems(catalogue)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    print(
-        f"{len(catalogue.scenarios)} scenarios valid" + (", quiz valid" if catalogue.quiz else "")
-    )
+    quiz = ", quiz valid" if catalogue.quiz else ""
+    print(f"{len(catalogue.scenarios)} scenarios valid{quiz}, missions valid")
     return 0
 
 
