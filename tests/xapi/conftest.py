@@ -3,7 +3,7 @@
 file-system backend and a Basic-auth credentials file in a temporary directory; and the real
 API (SQLite migrated by Alembic) with its background forwarder pointed at it.
 
-Never replaces the LRS with a mock; never leaves it running (stopped at the end of the module).
+Never replaces the LRS with a mock; never leaves it running (stopped at the end of the session).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class RalphLRS:
         return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RalphLRS]:
     lrs = RalphLRS(tmp_path_factory.mktemp("ralph")).start()
     try:
