@@ -42,10 +42,12 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, short
 from bot.messages import Messages
 from bot.render import DocumentOut, Outgoing, TextOut, defang, plan
+from bot.retest import STORE_FILE, Retests, RetestStore
 from bot.settings import BotSettings
 from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
 from bot.updates import BridgeApplication
-from vigie.protocol import FORGET, custom_type
+from vigie.clock import Now
+from vigie.protocol import FORGET, RETEST, custom_type
 from vigie.pseudonym import learner_id
 from vigie.rasa_rest import RasaRestClient, RasaUnavailable
 
@@ -82,9 +84,15 @@ class Turn:
 class Bridge:
     """Owns the shared HTTP client, the bounded state, and every handler."""
 
-    def __init__(self, settings: BotSettings, messages: Messages) -> None:
+    def __init__(self, settings: BotSettings, messages: Messages, now: Now | None = None) -> None:
         self.settings = settings
         self.messages = messages
+        # the delayed re-test: a persisted job per learner who said yes (bot/retest.py)
+        self.retests = Retests(
+            RetestStore(settings.private_var_dir() / STORE_FILE),
+            now or settings.now(),
+            timedelta(days=settings.conversation_retention_days),
+        )
         self._pepper = settings.secret("pepper")
         self._ingest_token = settings.secret("ingest_token")
         self.keyboards = KeyboardStore(settings.keyboards_per_chat, settings.max_tracked_chats)
@@ -109,6 +117,8 @@ class Bridge:
         self._rasa = RasaRestClient(
             self._http, self.settings.rasa_url, self.settings.rasa_connect_retries
         )
+        assert application.job_queue is not None, "python-telegram-bot[job-queue] is needed"
+        self.retests.start(application.job_queue, self._say)
         commands = [BotCommand(name, text) for name, text in self.messages.commands.items()]
         try:
             await application.bot.set_my_commands(commands)
@@ -222,7 +232,7 @@ class Bridge:
             )
         )
         data = query.data if isinstance(query.data, str) else ""
-        choice = self.keyboards.take(turn.chat_id, data)
+        choice = self.keyboards.take(turn.chat_id, data) or self.retests.button(data)
         if choice is None:
             await self._locked_say(context, turn.chat_id, self.messages("unknown_button"))
             return
@@ -297,6 +307,10 @@ class Bridge:
         if any(custom_type(reply) == FORGET for reply in replies):
             # The learner confirmed /oubli and Rasa has saved the turn: erase everywhere now.
             erased = await self._erase(turn.learner)
+            self.retests.cancel(chat_id)
+        for reply in replies:
+            if custom_type(reply) == RETEST:
+                self.retests.handle(chat_id, turn.learner, reply["custom"])
         items = plan(replies, self.messages, documents=True)
         if not items:
             # Rasa answered with nothing a learner can read here: never leave them waiting.

@@ -11,12 +11,12 @@ from functools import cache
 
 from pydantic import AliasChoices, Field, SecretStr
 
-from vigie.settings import VigieSettings
+from vigie.clock import ClockSettings
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 
 
-class BotSettings(VigieSettings):
+class BotSettings(ClockSettings):
     """Every knob of `bot/`, read from the environment (prefix `VIGIE_`) or `.env`."""
 
     telegram_bot_token: SecretStr = Field(
