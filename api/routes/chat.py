@@ -1,5 +1,7 @@
 """Web chat endpoints (docs/architecture.md §4): issue a signed session, relay messages to Rasa;
-both rate-limited (new sessions per address and per class, messages per session: 429).
+both rate-limited (new sessions per address and per class, messages per session: 429). A yes to
+the delayed re-test gets a signed retest token, which `/chat/resume` turns into a new session
+of the same learner (docs/widget.md § Le quiz de rappel).
 
 Never stores or logs the message text; Rasa's tracker is the only place it goes.
 """
@@ -13,9 +15,15 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.core.security.chat_sessions import CHANNEL, InvalidSession
+from api.core.security.chat_sessions import (
+    CHANNEL,
+    RETEST_MAX_AGE_SECONDS,
+    ChatSession,
+    InvalidSession,
+    SessionSigner,
+)
 from api.data import learners, retention
-from api.schemas.learner import BotMessage, ChatIn, ChatSessionIn, ChatSessionOut
+from api.schemas.learner import BotMessage, ChatIn, ChatResumeIn, ChatSessionIn, ChatSessionOut
 from api.web.deps import (
     ChatLimitsDep,
     ClientAddressDep,
@@ -26,7 +34,7 @@ from api.web.deps import (
     TrackerDep,
 )
 from api.web.messages import bot_message
-from vigie.protocol import FORGET, custom_type
+from vigie.protocol import FORGET, RETEST, custom_type
 from vigie.rasa_rest import RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -75,6 +83,38 @@ def create_session(
     return ChatSessionOut(session_id=token)
 
 
+@router.post("/resume", status_code=status.HTTP_201_CREATED, responses=TOO_MANY)
+def resume_session(
+    body: ChatResumeIn,
+    session: SessionDep,
+    signer: SignerDep,
+    settings: SettingsDep,
+    limits: ChatLimitsDep,
+    client: ClientAddressDep,
+) -> ChatSessionOut:
+    """Come back as the learner who said yes to the delayed re-test (a retest token)."""
+    wait = limits.sessions_per_address.take(client)
+    if wait:
+        raise _throttled(wait, "Trop de nouvelles conversations depuis cette adresse.")
+    try:
+        token, chat = signer.resume(body.token)
+    except InvalidSession as error:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail="Lien de retour invalide ou expiré."
+        ) from error
+    learners.touch(session, learner=chat.learner(settings.secret("pepper")), class_code=None)
+    return ChatSessionOut(session_id=token)
+
+
+def _with_retest_token(reply: BotMessage, signer: SessionSigner, chat: ChatSession) -> BotMessage:
+    """A yes to the delayed re-test: the widget gets a signed way back as this learner."""
+    custom = reply.get("custom")
+    if custom_type(reply) != RETEST or not isinstance(custom, dict) or not custom.get("due"):
+        return reply
+    token = signer.issue_retest(chat)
+    return {**reply, "custom": {**custom, "token": token, "max_age": RETEST_MAX_AGE_SECONDS}}
+
+
 @router.post("", response_model=list[BotMessage], responses=TOO_MANY)
 async def chat(
     body: ChatIn,
@@ -108,4 +148,4 @@ async def chat(
         except retention.TrackerStoreMissing as error:
             log.error("erasure incomplete: %s", error)  # the learner can ask again
             return _unavailable()
-    return replies
+    return [_with_retest_token(reply, signer, chat_session) for reply in replies]

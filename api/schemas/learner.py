@@ -55,6 +55,12 @@ class ChatSessionOut(BaseModel):
     session_id: str
 
 
+class ChatResumeIn(Strict):
+    """The signed way back a learner who said yes to the delayed re-test keeps (the widget)."""
+
+    token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
 class ChatIn(Strict):
     session_id: Annotated[str, StringConstraints(min_length=1, max_length=512)]
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -9,7 +9,11 @@
  *
  * Talks only to <base>/chat/session and <base>/chat (docs/architecture.md §4), never to Rasa. The session
  * token lives in sessionStorage (this tab only) and is dropped after 30 minutes without activity
- * or by « Nouvelle conversation ». Renders every text with textContent / text nodes, never
+ * or by « Nouvelle conversation ». Only after the learner said yes to the delayed re-test (« Je
+ * te repropose un quiz dans une semaine ? »), a signed retest token is kept in localStorage (30
+ * days at most, dropped by « Nouvelle conversation », by an erasure and once the re-test is
+ * over): presented to <base>/chat/resume when no session is open, it brings the learner back
+ * as the same pseudonym a week later. Renders every text with textContent / text nodes, never
  * innerHTML; only real https addresses become links (never .example, .test, .invalid…).
  * Vanilla ES2017, no build step, no dependency, no external request.
  */
@@ -52,6 +56,7 @@
   var TIMEOUT_MS = 45000;
   var RETRY_DELAY_MS = 1200;
   var IDLE_MS = 30 * 60 * 1000; // no activity for this long: the next learner starts afresh
+  var RETEST_MAX_AGE_S = 30 * 86400; // the delayed re-test's way back: kept 30 days at most
   var TOUCH_EVERY_MS = 5000; // typing counts as activity, recorded at most this often
   var CLASS_PATTERN = /^[A-Z0-9]{4,16}$/;
   // Addresses of the fictional world (RFC 2606 / 6761) and local names: never links.
@@ -151,12 +156,45 @@
     this.memory = null;
   };
 
+  // ---- the way back for the delayed re-test: localStorage, only after the learner said yes ---
+  function RetestStore(key) {
+    this.key = key;
+  }
+
+  RetestStore.prototype.read = function () {
+    var data = null;
+    try { data = JSON.parse(window.localStorage.getItem(this.key)); } catch (e) { return null; }
+    if (!data || typeof data.token !== "string" || typeof data.expires !== "number") return null;
+    if (data.expires <= Date.now()) {
+      this.remove();
+      return null;
+    }
+    return data.token;
+  };
+
+  RetestStore.prototype.write = function (token, maxAgeSeconds) {
+    var age = Math.min(Number(maxAgeSeconds) || 0, RETEST_MAX_AGE_S) * 1000;
+    var raw = JSON.stringify({ token: token, expires: Date.now() + age });
+    try { window.localStorage.setItem(this.key, raw); } catch (e) { /* storage blocked: not kept */ }
+  };
+
+  RetestStore.prototype.remove = function () {
+    try { window.localStorage.removeItem(this.key); } catch (e) { /* storage blocked */ }
+  };
+
   // ---- the API conversation: session, one retry on network error, 401 → new session ---------
   function Conversation(apiBase, classCode) {
     this.apiBase = apiBase;
     this.classCode = classCode;
     this.store = new SessionStore("vigie-session:" + apiBase + ":" + (classCode || "-"));
+    this.retest = new RetestStore("vigie-retest:" + apiBase);
   }
+
+  // The learner said yes to the delayed re-test (a token), or it is over or called off (none).
+  Conversation.prototype.keepRetest = function (token, maxAgeSeconds) {
+    if (typeof token === "string" && token) this.retest.write(token, maxAgeSeconds);
+    else this.retest.remove();
+  };
 
   // Milliseconds left before the session expires for idleness; null when there is none.
   Conversation.prototype.timeLeft = function () {
@@ -209,6 +247,20 @@
     var left = self.timeLeft();
     if (left !== null && left > 0) return Promise.resolve(self.store.read().token);
     self.forget();
+    var retest = self.retest.read();
+    if (retest) {
+      // back for the delayed re-test: the same learner, once this visit (refused: start afresh)
+      return self.postWithRetry("chat/resume", { token: retest }, onRetry).then(function (response) {
+        if (response.status !== 201) {
+          self.retest.remove();
+          return self.session(onRetry);
+        }
+        return response.json().then(function (body) {
+          self.store.write(body.session_id);
+          return body.session_id;
+        });
+      });
+    }
     var ask = function (code) {
       return self.postWithRetry("chat/session", code ? { class_code: code } : {}, onRetry);
     };
@@ -415,6 +467,7 @@
       messages.forEach(function (message) {
         if (!message || typeof message !== "object") return;
         var custom = message.custom && typeof message.custom === "object" ? message.custom : null;
+        if (custom && custom.type === "retest") conversation.keepRetest(custom.due && custom.token, custom.max_age);
         // the item, or a move's result card (no caption: its alt text says what it shows)
         if (custom && (custom.type === "item" || custom.type === "result")) item(custom);
         if (custom && custom.type === "credential") credential(custom);
@@ -524,6 +577,7 @@
           // under a new pseudonym.
           if (result.messages.some(function (m) { return m && m.custom && m.custom.type === "forget"; })) {
             conversation.forget();
+            conversation.keepRetest(null);
           }
         },
         function (error) {
@@ -555,6 +609,7 @@
     });
     input.addEventListener("input", active);
     restartButton.addEventListener("click", function () {
+      conversation.keepRetest(null); // a shared computer: the next learner is not this one
       restart(UI.restarted);
       input.focus();
     });
