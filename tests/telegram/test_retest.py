@@ -153,3 +153,13 @@ def test_production_settings_refuse_the_test_clock(overrides: dict[str, Any]) ->
     with pytest.raises(ValueError, match="tests only"):
         ClockSettings(test_clock_offset_seconds=60, **overrides)
     assert ClockSettings(**overrides).now()() <= datetime.now(UTC)  # no offset: accepted
+
+
+def test_a_test_stack_may_move_its_clock(tmp_path: Path) -> None:
+    """A throw-away var dir and a loopback public URL (the test stack's): accepted."""
+    settings = ClockSettings(
+        test_clock_offset_seconds=WEEK.total_seconds(),
+        public_url="http://127.0.0.1:8000",
+        var_dir=tmp_path,
+    )
+    assert settings.now()() - datetime.now(UTC) > WEEK - timedelta(minutes=1)
