@@ -14,8 +14,8 @@ import pytest
 from ops import audit, cli, launcher, scaled
 
 COMMANDS = {
-    "api", "bot", "run", "wait-ready", "run-scaled", "scaled-services", "create-educator",
-    "delete-educator", "scenarios", "purge", "audit",
+    "api", "bot", "meta", "run", "wait-ready", "run-scaled", "scaled-services", "create-educator",
+    "delete-educator", "scenarios", "purge", "audit", "badges", "xapi",
 }  # fmt: skip
 
 
