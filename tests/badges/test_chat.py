@@ -44,9 +44,10 @@ def badge_stored(stack: Stack, learner: str) -> bool:
 
 def test_a_badge_earned_in_the_chat_becomes_a_verified_credential(stack: Stack) -> None:
     session = new_session(stack)
-    for scenario in SCENARIOS:
+    for scenario in SCENARIOS:  # each one's open question, then paused (the next is chosen)
         say(stack, session, f'/choose_option{{"choice":"{scenario}"}}')
         answered = say(stack, session, SOURCE_ANSWER)
+        say(stack, session, "/stop")
     offer = [b for b in buttons(answered) if b["payload"].startswith("/ask_credential")]
     assert offer, [m.get("text") for m in answered]
     assert wait_for(lambda: badge_stored(stack, learner_of(stack, session)), 15, 0.2)
