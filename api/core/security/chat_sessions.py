@@ -60,7 +60,7 @@ class SessionSigner:
     def _load(serializer: URLSafeTimedSerializer, token: str, max_age: int) -> ChatSession:
         try:
             data = serializer.loads(token, max_age=max_age)
-        except BadSignature as error:
+        except (BadSignature, UnicodeError, ValueError) as error:
             raise InvalidSession from error
         if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
             raise InvalidSession
