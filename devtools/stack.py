@@ -7,6 +7,7 @@ Never replaces a process with a mock; never reads or writes the developer's var/
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,15 @@ class Stack:
     def start_all(self) -> None:
         """Start the API, the action server and Rasa, and wait until all three answer."""
         self.launch().wait_ready(list(NAMES))
+
+    def create_educator(self, email: str, password: str) -> None:
+        """An educator account on the stack's database, made with the operator command
+        (`vigie create-educator --reset`: made again if it exists)."""
+        subprocess.run(
+            [str(PROJECT_ROOT / ".venv" / "bin" / "vigie"), "create-educator", "--email", email,
+             "--password", password, "--reset"],
+            cwd=PROJECT_ROOT, env=self.env, check=True, capture_output=True,
+        )  # fmt: skip
 
     def stop_all(self) -> None:
         processes.stop_all(self.processes)

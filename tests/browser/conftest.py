@@ -15,7 +15,6 @@ import functools
 import http.server
 import json
 import os
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from devtools.processes import Process, free_port
 from ops.launcher import APP_PYTHON, Ports, api_spec
 from tests.conftest import ARTIFACTS, Stack
 from tests.telegram.stub_rasa import StubRasa
-from vigie.settings import PROJECT_ROOT, VigieSettings
+from vigie.settings import VigieSettings
 
 SHOTS = ARTIFACTS / "browser"
 DOC_SHOTS = SHOTS / "docs"  # copied by hand into docs/screenshots/ when the look changes
@@ -244,13 +243,8 @@ class CreatedClass:
 @pytest.fixture(scope="session")
 def educator(stack: Stack) -> tuple[str, str]:
     """An educator account made with the operator command."""
-    email, password = EDUCATOR
-    subprocess.run(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "vigie"), "create-educator", "--email", email,
-         "--password", password, "--reset"],
-        cwd=PROJECT_ROOT, env=stack.env, check=True, capture_output=True,
-    )  # fmt: skip
-    return email, password
+    stack.create_educator(*EDUCATOR)
+    return EDUCATOR
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ dashboard are the same numbers for the same answers (scenarios/measures.py, issu
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import fmean
@@ -20,7 +19,6 @@ from scenarios.schema import QuizItem
 from tests.conftest import Stack
 from tests.integration.test_foundation import say
 from tests.play import choose, texts
-from vigie.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 QUIZ = default_catalogue().quiz
@@ -62,11 +60,7 @@ class Learner:
 
 def educator_headers(stack: Stack) -> dict[str, str]:
     email, password = EDUCATOR
-    subprocess.run(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "vigie"), "create-educator", "--email", email,
-         "--password", password, "--reset"],
-        cwd=PROJECT_ROOT, env=stack.env, check=True, capture_output=True,
-    )  # fmt: skip
+    stack.create_educator(email, password)
     token = httpx.post(
         f"{stack.api_url}/api/v1/auth/token",
         data={"username": email, "password": password},
