@@ -18,6 +18,7 @@ from vigie.settings import PROJECT_ROOT, VigieSettings, startup_settings
 
 if TYPE_CHECKING:
     from api.core.settings import ApiSettings
+    from scenarios.loader import Catalogue
 
 
 def _api_settings(process: str) -> ApiSettings:
@@ -186,16 +187,24 @@ def cmd_delete_educator(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
+def _catalogue() -> Catalogue | None:
+    """The scenario catalogue, or None once its problems (`file: path: error`) are printed."""
+    from scenarios.loader import CatalogueError, load_catalogue
+
+    try:
+        return load_catalogue()
+    except CatalogueError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return None
+
+
 def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
     """Check every scenario file, the quiz and the manipulator missions, schema then content
     rules (scenarios/rules.py, scenarios/missions.py); print `file: path: error` lines."""
     from scenarios import missions, rules
-    from scenarios.loader import CatalogueError, load_catalogue
 
-    try:
-        catalogue = load_catalogue()
-    except CatalogueError as error:
-        print("\n".join(error.problems), file=sys.stderr)
+    catalogue = _catalogue()
+    if catalogue is None:
         return 1
     problems = rules.problems(catalogue) + missions.problems(catalogue)
     if problems:
@@ -209,13 +218,10 @@ def cmd_scenarios_validate(_args: argparse.Namespace) -> int:
 def cmd_scenarios_stats(args: argparse.Namespace) -> int:
     """Print the catalogue figures (or, with --markdown, the educators' scenario table)."""
     from actions.transcript import texts
-    from scenarios.loader import CatalogueError, load_catalogue
     from scenarios.stats import compute, markdown_table, report
 
-    try:
-        catalogue = load_catalogue()
-    except CatalogueError as error:
-        print("\n".join(error.problems), file=sys.stderr)
+    catalogue = _catalogue()
+    if catalogue is None:
         return 1
     if args.markdown:
         print(markdown_table(catalogue))
@@ -227,12 +233,9 @@ def cmd_scenarios_stats(args: argparse.Namespace) -> int:
 def cmd_scenarios_audit(_args: argparse.Namespace) -> int:
     """Print the balance figures of the catalogue and quiz forms; 0 only within the limits."""
     from scenarios.audit import report
-    from scenarios.loader import CatalogueError, load_catalogue
 
-    try:
-        catalogue = load_catalogue()
-    except CatalogueError as error:
-        print("\n".join(error.problems), file=sys.stderr)
+    catalogue = _catalogue()
+    if catalogue is None:
         return 1
     text, ok = report(catalogue)
     print(text)
