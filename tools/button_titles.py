@@ -19,6 +19,7 @@ import yaml
 
 from actions import investigation, typed_buttons
 from actions.verdicts import verdict_scale
+from nlu.components.normalise import normalise
 from scenarios.loader import Catalogue, default_catalogue
 from vigie.settings import PROJECT_ROOT
 
@@ -46,8 +47,8 @@ def _bare(title: str) -> str:
 
 
 def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    """The text as the NLU reads it (the one normaliser: « c parti » is « c'est parti »)."""
+    return normalise(text)
 
 
 def titles(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
