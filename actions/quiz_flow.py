@@ -286,3 +286,6 @@ class QuizFlow:
             gain=points(None if step is None else step.delta),
             margin=points(None if step is None else step.margin, signed=False),
         )
+        if len(done) == 3:
+            delayed = record.measures(done[2]).discernment
+            out.say("utter_progress_quiz_retest", discernment=percent(delayed))

@@ -140,6 +140,9 @@ def test_due_form_c_offered_first_then_played_and_scored() -> None:
     needed = set(re.findall(r"\{(\w+)\}", str(DOMAIN["responses"]["utter_quiz_done_retest"])))
     assert needed <= set(done.variables)
     assert retest_messages(last) == [{"type": RETEST, "due": None}]
+    progress = engine.handle(state, Turn("show_progress")).messages
+    (shown,) = [m for m in progress if m.response == "utter_progress_quiz_retest"]
+    assert shown.variables == {"discernment": done.variables["discernment"]}
     # once
     assert state.retest is Retest.DONE and state.retest_due is None
     clock.advance(WEEK)
