@@ -16,6 +16,7 @@ from playwright.sync_api import Browser
 from devtools.processes import Process, free_port
 from devtools.stack import ARTIFACTS, MODEL, NAMES, Stack, make_stack
 from tests.support import examples
+from tests.xapi.stack_lrs import forwarding_env
 
 __all__ = ["ARTIFACTS", "MODEL", "Process", "Stack", "free_port"]  # what the suites import
 
@@ -36,7 +37,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if wanted and MODEL.exists() and not session.config.option.collectonly:
         ARTIFACTS.mkdir(exist_ok=True)
         running = make_stack(Path(tempfile.mkdtemp(prefix="vigie-test-var-")))
-        running.env |= QUICK_RETRIES
+        # xAPI forwarding on, to a port where nothing answers until
+        # tests/xapi/test_chat_to_ralph.py starts Ralph there (tests/xapi/stack_lrs.py)
+        running.env |= QUICK_RETRIES | forwarding_env(running.api_url)
         LAUNCHED.append(running.launch())
 
 

@@ -79,6 +79,9 @@ class Forwarder:
         self.deployment = deployment(settings, catalogue)
         self.client = client
         self.url = settings.xapi_lrs_url.rstrip("/") + "/statements"
+        self.failing: str | None = None
+        """How the LRS last failed, while it keeps failing: an outage is logged when it starts
+        and when it ends, not at every round (a day down must not fill the log)."""
 
     def delay(self, attempts: int) -> float:
         """Seconds before the next try of a batch that failed `attempts + 1` times."""
@@ -105,6 +108,7 @@ class Forwarder:
         for event in events:
             status = self._post([event]) if len(events) > 1 else refused
             if status in (200, 204):
+                self._delivered()
                 xapi_outbox.mark(session, event_ids=[event.id], state=xapi_outbox.SENT, now=now)
                 done.sent += 1
             elif status in REFUSED:
@@ -123,13 +127,21 @@ class Forwarder:
         self, session: Session, events: Sequence[QueuedEvent], now: datetime, status: int | str
     ) -> None:
         delays = [self.delay(event.attempts) for event in events]
-        log.warning(
+        failure = f"HTTP {status}" if isinstance(status, int) else status
+        log.log(
+            logging.DEBUG if failure == self.failing else logging.WARNING,
             "xAPI: the LRS did not take %d events' statements (%s); next try in %.0f s",
             len(events),
-            f"HTTP {status}" if isinstance(status, int) else status,
+            failure,
             min(delays),
         )
+        self.failing = failure
         xapi_outbox.retry_later(session, events=events, delays=delays, now=now)
+
+    def _delivered(self) -> None:
+        if self.failing is not None:
+            log.warning("xAPI: the LRS takes statements again (it failed with %s)", self.failing)
+            self.failing = None
 
     def forward_once(self) -> Round:
         """One round: every due batch, stopping at the first the LRS could not take."""
@@ -142,6 +154,7 @@ class Forwarder:
                     return total
                 status = self._post(events)
                 if status in (200, 204):
+                    self._delivered()
                     ids = [event.id for event in events]
                     xapi_outbox.mark(session, event_ids=ids, state=xapi_outbox.SENT, now=now)
                     total.sent += len(events)

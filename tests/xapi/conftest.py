@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -30,12 +31,12 @@ from api.main import create_app
 from devtools.processes import Process, free_port, start_answering
 from tests.support import educators
 from tests.support.database import migrated_sqlite
+from tests.xapi.stack_lrs import PASSWORD, USER
 from vigie.settings import PROJECT_ROOT
 
 RALPH_BIN = PROJECT_ROOT / ".venv-ralph" / "bin"
 VALIDATOR = Path(__file__).resolve().parent / "validate_statements.py"
 SERVER = Path(__file__).resolve().parent / "ralph_server.py"
-USER, PASSWORD = "vigie-forwarder", "lrs-password-for-the-tests-only"
 HEADERS = {"X-Experience-API-Version": "1.0.3"}
 BASE = "https://vigie.example"
 EDUCATOR_PASSWORD = "mot-de-passe-solide"
@@ -63,12 +64,13 @@ def ralph_errors(statements: list[dict[str, Any]]) -> str:
 
 class RalphLRS:
     """Ralph's LRS API with its file-system backend (tests/xapi/ralph_server.py), which can be
-    stopped and started again on the same port and files: an LRS outage and its return."""
+    stopped and started again on the same port and files: an LRS outage and its return. On a
+    free port, or on `port` (the shared stack's API forwards to one: tests/xapi/stack_lrs.py)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, port: int | None = None) -> None:
         _require_ralph()
         self.directory = directory
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             "PATH": os.environ.get("PATH", ""),
@@ -119,10 +121,11 @@ class RalphLRS:
             self.process.stop(timeout=10)
             self.process = None
 
-    def statements(self) -> list[dict[str, Any]]:
-        """Every statement the LRS holds, read back through its xAPI API."""
+    def statements(self, **query: str) -> list[dict[str, Any]]:
+        """Every statement the LRS holds (those matching `query`: xAPI's GET parameters, agent…),
+        read back through its xAPI API."""
         found: list[dict[str, Any]] = []
-        url = f"{self.url}/xAPI/statements?limit=500"
+        url = f"{self.url}/xAPI/statements?{urlencode(query | {'limit': '500'})}"
         with httpx.Client(auth=(USER, PASSWORD), headers=HEADERS, timeout=10) as client:
             while url:
                 page = client.get(url)

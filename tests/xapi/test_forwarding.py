@@ -178,6 +178,21 @@ def test_ralph_down_keeps_everything_and_delivers_it_once_when_back(
         lrs.stop()
 
 
+def test_an_outage_is_logged_when_it_starts_not_at_every_round(
+    make_api: Callable[..., Api], caplog: pytest.LogCaptureFixture
+) -> None:
+    api = make_api(f"http://127.0.0.1:{free_port()}", xapi_interval_seconds=3600)  # no LRS
+    api.ingest(a_scenario(learner()))
+    caplog.set_level(logging.DEBUG)
+    with make_client(api.settings) as client:
+        forwarder = Forwarder(api.settings, session_factory(api.engine), CATALOGUE, client)
+        assert forwarder.forward_once().waiting == 4
+        assert wait_for(lambda: forwarder.forward_once().waiting, 5, every=0.1) == 4
+    failed = [r.levelname for r in caplog.records if "the LRS did not take" in r.getMessage()]
+    assert failed == ["WARNING", "DEBUG"]
+    assert api.counts()["queued"] == 4
+
+
 def test_erasure_removes_the_learners_queued_statements(
     make_api: Callable[..., Api],
 ) -> None:
