@@ -16,14 +16,21 @@ from api.schemas.educator import ClassIn, ClassOut, ClassSummary
 from api.web import class_views
 from api.web.deps import CatalogueDep, CurrentEducator, OwnedClass, SessionDep, SettingsDep
 
-router = APIRouter(
-    prefix="/api/v1/classes",
-    tags=["classes"],
-    responses={401: {"description": "No or invalid bearer token"}},
-)
 CLASS_SCOPED: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such class among the caller's"}
 }
+
+
+def class_router() -> APIRouter:
+    """A router of class endpoints (/api/v1/classes, bearer token): this module's, xapi.py's."""
+    return APIRouter(
+        prefix="/api/v1/classes",
+        tags=["classes"],
+        responses={401: {"description": "No or invalid bearer token"}},
+    )
+
+
+router = class_router()
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -65,13 +72,8 @@ def export_csv(
     classroom: OwnedClass, session: SessionDep, settings: SettingsDep, catalogue: CatalogueDep
 ) -> Response:
     """The summary's tables, one figure a row (semicolon-separated, UTF-8 with BOM)."""
-    text = class_views.csv_text(
+    return class_views.csv_response(
         session, classroom=classroom, settings=settings, catalogue=catalogue
-    )
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers=class_views.csv_headers(classroom),
     )
 
 
@@ -80,8 +82,6 @@ def report(
     classroom: OwnedClass, session: SessionDep, settings: SettingsDep, catalogue: CatalogueDep
 ) -> HTMLResponse:
     """The printable class report (HTML styled for A4 printing)."""
-    summary = class_views.class_summary(
+    return class_views.report_response(
         session, classroom=classroom, settings=settings, catalogue=catalogue
     )
-    body = class_views.report_html(classroom=classroom, summary=summary, settings=settings)
-    return HTMLResponse(body, headers=class_views.REPORT_HEADERS)

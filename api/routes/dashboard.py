@@ -86,9 +86,7 @@ def create_class(
 ) -> Response:
     """Create a class, then show its page (join link and QR code first)."""
     if not csrf.matches(user.csrf, csrf_token):
-        return rendering.page(
-            request, "error.html", {"user": user, "error": "csrf"}, status_code=403
-        )
+        return rendering.csrf_refused(request, user)
     try:
         valid_name = CLASS_NAME.validate_python(name)
     except ValidationError:
@@ -128,13 +126,8 @@ def class_csv(
     catalogue: CatalogueDep,
 ) -> Response:
     """The class CSV (same file as the API's)."""
-    text = class_views.csv_text(
+    return class_views.csv_response(
         session, classroom=classroom, settings=settings, catalogue=catalogue
-    )
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers=class_views.csv_headers(classroom),
     )
 
 
@@ -146,8 +139,6 @@ def class_report(
     catalogue: CatalogueDep,
 ) -> HTMLResponse:
     """The printable report of the class."""
-    summary = class_views.class_summary(
+    return class_views.report_response(
         session, classroom=classroom, settings=settings, catalogue=catalogue
     )
-    body = class_views.report_html(classroom=classroom, summary=summary, settings=settings)
-    return HTMLResponse(body, headers=class_views.REPORT_HEADERS)

@@ -30,9 +30,7 @@ def share_xapi_group(
 ) -> Response:
     """`share=1` sends the class code with the statements from now on, `share=0` stops it."""
     if not csrf.matches(user.csrf, csrf_token):
-        return rendering.page(
-            request, "error.html", {"user": user, "error": "csrf"}, status_code=403
-        )
+        return rendering.csrf_refused(request, user)
     xapi_outbox.share_group(session, code=classroom.code, shared=share == "1")
     return RedirectResponse(
         f"/dashboard/classes/{classroom.code}#xapi", status_code=status.HTTP_303_SEE_OTHER

@@ -8,25 +8,17 @@ Never answers about another educator's class (404) nor without a token (401).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.data import xapi_outbox
 from api.reports import xapi_export
+from api.routes.classes import CLASS_SCOPED, class_router
 from api.web import class_views, xapi_forwarder
 from api.web.deps import CatalogueDep, OwnedClass, SessionDep, SettingsDep
 
-router = APIRouter(
-    prefix="/api/v1/classes",
-    tags=["classes"],
-    responses={401: {"description": "No or invalid bearer token"}},
-)
-CLASS_SCOPED: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such class among the caller's"}
-}
+router = class_router()
 
 
 class XapiGroupChoice(BaseModel):

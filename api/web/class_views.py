@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from api.core.settings import ApiSettings
@@ -66,6 +67,16 @@ def csv_headers(classroom: Classroom) -> dict[str, str]:
     }
 
 
+def csv_response(
+    session: Session, *, classroom: Classroom, settings: ApiSettings, catalogue: Catalogue
+) -> Response:
+    """The class CSV as a download (the API's and the dashboard's, the same file)."""
+    text = csv_text(session, classroom=classroom, settings=settings, catalogue=catalogue)
+    return Response(
+        text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers=csv_headers(classroom)
+    )
+
+
 def page_context(
     *, classroom: Classroom, summary: ClassSummary, settings: ApiSettings
 ) -> dict[str, Any]:
@@ -89,3 +100,12 @@ def report_html(*, classroom: Classroom, summary: ClassSummary, settings: ApiSet
     return rendering.render(
         "report.html", page_context(classroom=classroom, summary=summary, settings=settings)
     )
+
+
+def report_response(
+    session: Session, *, classroom: Classroom, settings: ApiSettings, catalogue: Catalogue
+) -> HTMLResponse:
+    """The printable class report (the API's and the dashboard's, the same page)."""
+    figures = class_summary(session, classroom=classroom, settings=settings, catalogue=catalogue)
+    body = report_html(classroom=classroom, summary=figures, settings=settings)
+    return HTMLResponse(body, headers=REPORT_HEADERS)

@@ -67,3 +67,8 @@ def page(
 def render(template: str, context: Mapping[str, Any]) -> str:
     """Render a template to text (the printable report served by the JSON API)."""
     return TEMPLATES.get_template(template).render(**context)
+
+
+def csrf_refused(request: Request, user: object) -> HTMLResponse:
+    """The 403 page of a dashboard form posted without the signed-in user's CSRF token."""
+    return page(request, "error.html", {"user": user, "error": "csrf"}, status_code=403)
