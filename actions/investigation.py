@@ -17,7 +17,7 @@ from pydantic import model_validator
 from actions.conversation import Message, Outcome, State, Turn, choice_payload
 from nlu.components.normalise import fold, normalise
 from scenarios.schema import Criterion, InvestigateStep, Tool
-from vigie.data_files import DataModel, load_yaml
+from vigie.data_files import DataModel, load_yaml, require_every
 from vigie.protocol import RESULT
 
 TOOLS_FILE = Path(__file__).resolve().parent / "investigation_tools.yml"
@@ -47,9 +47,7 @@ class InvestigationTools(DataModel):
 
     @model_validator(mode="after")
     def _every_tool(self) -> InvestigationTools:
-        missing = [tool.value for tool in Tool if tool not in self.tools]
-        if missing:
-            raise ValueError(f"tools missing: {', '.join(missing)}")
+        require_every(Tool, self.tools, "tools missing")
         return self
 
 

@@ -19,7 +19,7 @@ from pydantic import Field, RootModel, model_validator
 from scenarios import rules
 from scenarios.loader import Catalogue
 from scenarios.schema import Strict, Wording
-from vigie.data_files import DataFileError, DataModel, load_yaml
+from vigie.data_files import DataFileError, DataModel, load_yaml, require_every
 
 SCENARIOS_DIR = Path(__file__).resolve().parent
 MISSIONS_FILE = SCENARIOS_DIR / "missions.yml"
@@ -53,9 +53,7 @@ class TechniqueEntry(DataModel):
 class Techniques(RootModel[dict[Technique, TechniqueEntry]]):
     @model_validator(mode="after")
     def _every_technique(self) -> Techniques:
-        missing = [code.value for code in Technique if code not in self.root]
-        if missing:
-            raise ValueError(f"techniques missing: {', '.join(missing)}")
+        require_every(Technique, self.root, "techniques missing")
         return self
 
 

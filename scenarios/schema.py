@@ -160,6 +160,12 @@ class VerdictStep(StepBase):
     feedback_wrong: Wording
 
 
+def _one_at_least(rightness: list[bool], error: str) -> None:
+    """A step's options: one at least is right (correct, good), else a ValueError `error`."""
+    if not any(rightness):
+        raise ValueError(error)
+
+
 class ChoiceStep(StepBase):
     kind: Literal["choice"]
     options: Annotated[list[Option], Field(min_length=2, max_length=5)]
@@ -169,8 +175,9 @@ class ChoiceStep(StepBase):
         ids = [option.id for option in self.options]
         if ids != [chr(ord("a") + i) for i in range(len(ids))]:
             raise ValueError("option ids must be a, b, c… in order")
-        if not any(option.correct for option in self.options):
-            raise ValueError("at least one option must be correct")
+        _one_at_least(
+            [option.correct for option in self.options], "at least one option must be correct"
+        )
         return self
 
 
@@ -198,8 +205,9 @@ class ShareStep(StepBase):
     def _each_choice_once(self) -> ShareStep:
         if sorted(option.choice for option in self.options) != ["attendre", "partager", "signaler"]:
             raise ValueError("options must be partager, attendre and signaler, once each")
-        if not any(option.good for option in self.options):
-            raise ValueError("at least one share option must be good")
+        _one_at_least(
+            [option.good for option in self.options], "at least one share option must be good"
+        )
         return self
 
 

@@ -7,6 +7,8 @@ anything but a DataFileError.
 
 from __future__ import annotations
 
+from collections.abc import Container
+from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,6 +26,14 @@ class DataModel(BaseModel):
 
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+def require_every(codes: type[StrEnum], keys: Container[object], what: str) -> None:
+    """For a data model's validator: every member of `codes` is among `keys`, else a ValueError
+    `what: a, b` naming the missing ones (a data file that forgot a tool, a technique…)."""
+    missing = [code.value for code in codes if code not in keys]
+    if missing:
+        raise ValueError(f"{what}: {', '.join(missing)}")
 
 
 class DataFileError(ValueError):

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from scenarios.schema import Criterion, Tool
-from vigie.data_files import DataModel, load_yaml
+from vigie.data_files import DataModel, load_yaml, require_every
 
 LABELS_FILE = Path(__file__).resolve().parent / "educator_fr.yml"
 
@@ -48,9 +48,7 @@ class EducatorLabels(DataModel):
 
     @model_validator(mode="after")
     def _every_tool_named(self) -> EducatorLabels:
-        missing = [tool.value for tool in Tool if tool not in self.tools]
-        if missing:
-            raise ValueError(f"tools without a label: {', '.join(missing)}")
+        require_every(Tool, self.tools, "tools without a label")
         return self
 
 
