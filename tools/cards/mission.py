@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -19,6 +20,7 @@ from scenarios.loader import IMAGES_DIR
 from scenarios.missions import MissionCard, Missions, cards, load_missions
 from tools.cards.cards import draw_post
 from tools.cards.drawing import MARGIN, WIDTH, Card, encode_png, font, seed_for
+from tools.cards.render import is_stale, report_stale, write_changed
 
 STAMP_RED = (176, 0, 32)  # 6.6:1 on white: the stamp reads at any size
 BAND = 64
@@ -67,8 +69,7 @@ def stale(missions: Missions, directory: Path = IMAGES_DIR) -> list[str]:
     return [
         card.file
         for card in every_card(missions)
-        if not (directory / card.file).exists()
-        or (directory / card.file).read_bytes() != render_card(missions, card)
+        if is_stale(directory / card.file, partial(render_card, missions, card))
     ]
 
 
@@ -78,16 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     missions = load_missions()
     if args.check:
-        outdated = stale(missions)
-        for name in outdated:
-            print(f"stale: {name}")
-        return 1 if outdated else 0
-    written = 0
-    for card in every_card(missions):
-        target, data = IMAGES_DIR / card.file, render_card(missions, card)
-        if not target.exists() or target.read_bytes() != data:
-            target.write_bytes(data)
-            written += 1
+        return report_stale(stale(missions))
+    written = sum(
+        write_changed(IMAGES_DIR / card.file, render_card(missions, card))
+        for card in every_card(missions)
+    )
     print(
         f"{len(every_card(missions))} mission cards up to date in {IMAGES_DIR} ({written} written)"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from scenarios.loader import IMAGES_DIR, Catalogue, load_catalogue
@@ -63,15 +64,34 @@ def images_of(catalogue: Catalogue) -> list[tuple[Scenario, ItemImage]]:
     ]
 
 
+def is_stale(target: Path, draw: Callable[[], bytes]) -> bool:
+    """The file is missing or differs from what `draw` makes now (drawn only if the file is
+    there). For this module's images and tools/cards/mission.py's cards."""
+    return not target.exists() or target.read_bytes() != draw()
+
+
+def write_changed(target: Path, data: bytes) -> bool:
+    """Write the file unless it already holds these bytes; True when written."""
+    if target.exists() and target.read_bytes() == data:
+        return False
+    target.write_bytes(data)
+    return True
+
+
+def report_stale(outdated: list[str]) -> int:
+    """`--check`: one `stale: <file>` line each, and the exit status (1 when any)."""
+    for name in outdated:
+        print(f"stale: {name}")
+    return 1 if outdated else 0
+
+
 def render_all(catalogue: Catalogue, directory: Path = IMAGES_DIR) -> list[Path]:
     """Write every item image whose bytes changed; return the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for _scenario, image in images_of(catalogue):
         target = directory / image.file
-        data = render_image(image)
-        if not target.exists() or target.read_bytes() != data:
-            target.write_bytes(data)
+        if write_changed(target, render_image(image)):
             written.append(target)
     return written
 
@@ -81,8 +101,7 @@ def stale(catalogue: Catalogue, directory: Path = IMAGES_DIR) -> list[str]:
     return [
         image.file
         for _scenario, image in images_of(catalogue)
-        if not (directory / image.file).exists()
-        or (directory / image.file).read_bytes() != render_image(image)
+        if is_stale(directory / image.file, partial(render_image, image))
     ]
 
 
@@ -103,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     catalogue = load_catalogue()
     if args.check:
-        outdated = stale(catalogue)
-        for name in outdated:
-            print(f"stale: {name}")
-        return 1 if outdated else 0
+        return report_stale(stale(catalogue))
     written = render_all(catalogue)
     total = len(images_of(catalogue))
     print(f"{total} images up to date in {IMAGES_DIR} ({len(written)} written)")
