@@ -39,12 +39,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, short
+from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, open_clients, rate_limiter, short
 from bot.messages import Messages
 from bot.render import DocumentOut, Outgoing, TextOut, defang, plan
 from bot.retest import STORE_FILE, Retests, RetestStore
 from bot.settings import BotSettings
-from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, RateLimiter, Verdict
+from bot.state import ChatLocks, Choice, KeyboardStore, OnceSet, Verdict
 from bot.updates import BridgeApplication
 from vigie.clock import Now
 from vigie.protocol import FORGET, RETEST, custom_type
@@ -96,12 +96,7 @@ class Bridge:
         self._pepper = settings.secret("pepper")
         self._ingest_token = settings.secret("ingest_token")
         self.keyboards = KeyboardStore(settings.keyboards_per_chat, settings.max_tracked_chats)
-        self.limiter = RateLimiter(
-            settings.rate_limit_messages,
-            settings.rate_limit_window_seconds,
-            settings.rate_limit_cooldown_seconds,
-            settings.max_tracked_chats,
-        )
+        self.limiter = rate_limiter(settings)
         self.locks = ChatLocks()
         self.group_notices = OnceSet(settings.max_tracked_chats)
         self._http: httpx.AsyncClient | None = None
@@ -111,12 +106,7 @@ class Bridge:
     # ----- lifecycle --------------------------------------------------------------------------
     async def start(self, application: BridgeApplication) -> None:
         """Open the one shared HTTP client and register the command menu."""
-        timeout = httpx.Timeout(self.settings.rasa_timeout_seconds, connect=2.0)
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
-        self._rasa = RasaRestClient(
-            self._http, self.settings.rasa_url, self.settings.rasa_connect_retries
-        )
+        self._http, self._rasa = open_clients(self.settings)
         assert application.job_queue is not None, "python-telegram-bot[job-queue] is needed"
         self.retests.start(application.job_queue, self._say)
         commands = [BotCommand(name, text) for name, text in self.messages.commands.items()]
@@ -368,13 +358,7 @@ class Bridge:
     async def _erase(self, learner: str) -> bool:
         """Ask the API to forget the learner (progress and conversation); True when done."""
         assert self._http is not None
-        return await erase(
-            self._http,
-            self.settings.api_url,
-            self._ingest_token,
-            learner,
-            self.settings.api_timeout_seconds,
-        )
+        return await erase(self._http, self.settings, self._ingest_token, learner)
 
     # ----- sending ------------------------------------------------------------------------------
     def _keyboard(self, chat_id: int, choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:

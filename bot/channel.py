@@ -1,5 +1,6 @@
 """What every messaging bridge shares (Telegram, Messenger, Instagram): the words sent to Rasa
-for the channel commands, what logs may show of a learner, and erasure through the API.
+for the channel commands, what logs may show of a learner, the flood limit, the HTTP and Rasa
+clients, and erasure through the API.
 
 Channel-neutral: imports no messaging library; never logs more than a pseudonym prefix.
 """
@@ -10,6 +11,10 @@ import asyncio
 import logging
 
 import httpx
+
+from bot.settings import BotSettings
+from bot.state import RateLimiter
+from vigie.rasa_rest import RasaRestClient
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +35,34 @@ def short(learner: str) -> str:
     return learner[:12]
 
 
+def rate_limiter(settings: BotSettings) -> RateLimiter:
+    """The flood limit of a bridge, per learner (or chat), as the settings say."""
+    return RateLimiter(
+        settings.rate_limit_messages,
+        settings.rate_limit_window_seconds,
+        settings.rate_limit_cooldown_seconds,
+        settings.max_tracked_chats,
+    )
+
+
+def open_clients(settings: BotSettings) -> tuple[httpx.AsyncClient, RasaRestClient]:
+    """A bridge's one shared HTTP client (the caller closes it), and the Rasa client over it."""
+    timeout = httpx.Timeout(settings.rasa_timeout_seconds, connect=2.0)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    http = httpx.AsyncClient(timeout=timeout, limits=limits)
+    return http, RasaRestClient(http, settings.rasa_url, settings.rasa_connect_retries)
+
+
 async def erase(
-    http: httpx.AsyncClient, api_url: str, ingest_token: str, learner: str, timeout: float
+    http: httpx.AsyncClient, settings: BotSettings, ingest_token: str, learner: str
 ) -> bool:
     """True once the API has erased the learner (progress and conversation); retried while the
     API is unreachable or failing, not when it refuses."""
-    url = api_url.rstrip("/") + ERASE_PATH.format(learner=learner)
+    url = settings.api_url.rstrip("/") + ERASE_PATH.format(learner=learner)
     headers = {"Authorization": f"Bearer {ingest_token}"}
     for attempt in range(ERASE_ATTEMPTS):
         try:
-            response = await http.post(url, headers=headers, timeout=timeout)
+            response = await http.post(url, headers=headers, timeout=settings.api_timeout_seconds)
         except httpx.HTTPError as error:
             log.warning("erasure failed for learner %s (%s)", short(learner), type(error).__name__)
         else:

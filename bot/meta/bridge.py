@@ -13,13 +13,13 @@ from typing import Any
 
 import httpx
 
-from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, short
+from bot.channel import RASA_COMMANDS, START_MESSAGE, erase, open_clients, rate_limiter, short
 from bot.messages import Messages
 from bot.meta.events import Incoming, Kind
 from bot.meta.graph import GraphSender
 from bot.meta.render import meta_plan, text_messages
 from bot.settings import BotSettings
-from bot.state import ChatLocks, Choice, Lru, RateLimiter, Verdict
+from bot.state import ChatLocks, Choice, Lru, Verdict
 from vigie.protocol import FORGET, custom_type
 from vigie.pseudonym import learner_id
 from vigie.rasa_rest import RasaRestClient, RasaUnavailable
@@ -45,12 +45,7 @@ class MetaBridge:
         self.words = words
         self._pepper = settings.secret("pepper")
         self._ingest_token = settings.secret("ingest_token")
-        self.limiter = RateLimiter(
-            settings.rate_limit_messages,
-            settings.rate_limit_window_seconds,
-            settings.rate_limit_cooldown_seconds,
-            settings.max_tracked_chats,
-        )
+        self.limiter = rate_limiter(settings)
         self.locks = ChatLocks()
         self._numbered: Lru[str, tuple[Choice, ...]] = Lru(settings.max_tracked_chats)
         self._seen: Lru[str, bool] = Lru(settings.max_tracked_chats)  # Meta may redeliver
@@ -61,12 +56,7 @@ class MetaBridge:
 
     # ----- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
-        timeout = httpx.Timeout(self.settings.rasa_timeout_seconds, connect=2.0)
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
-        self._rasa = RasaRestClient(
-            self._http, self.settings.rasa_url, self.settings.rasa_connect_retries
-        )
+        self._http, self._rasa = open_clients(self.settings)
         self._sender = GraphSender(self._http, self.settings)
 
     async def stop(self) -> None:
@@ -148,13 +138,7 @@ class MetaBridge:
         erased = True
         if any(custom_type(reply) == FORGET for reply in replies):
             # The learner confirmed « oubli » and Rasa has saved the turn: erase everywhere now.
-            erased = await erase(
-                self._http,
-                self.settings.api_url,
-                self._ingest_token,
-                learner,
-                self.settings.api_timeout_seconds,
-            )
+            erased = await erase(self._http, self.settings, self._ingest_token, learner)
         self._reply(event, learner, replies)
         if not erased:
             self._say(event, self.words("erase_failed"))

@@ -54,7 +54,7 @@ def _texts(
         )
     if not text and choices:
         text = words("buttons_only")
-    messages: list[Message] = [{"text": piece} for piece in pieces(text, channel)]
+    messages = text_messages(text, channel)
     if choices and messages:
         messages[-1]["quick_replies"] = [
             {
