@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("badge_credentials", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_badge_credentials_revoked"), ["revoked"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_badge_credentials_revoked"), ["revoked"], unique=False)
     op.create_table(
         "badge_downloads",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
