@@ -14,14 +14,18 @@ import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, Route, expect
 from sqlalchemy import create_engine, func, select
 
+from actions import investigation
 from api.data.models import Learner
 from scenarios.loader import default_catalogue
+from scenarios.schema import Tool
 from tests.browser.conftest import CreatedClass, HostSite, audit, doc_shot, host_page
 from tests.conftest import Stack
 
 pytestmark = pytest.mark.browser
 
 SCENARIO = default_catalogue().get("photo_inondation_college")
+SEARCH = investigation.tools().tools[Tool.SEARCH].label  # the investigate step's buttons
+ENOUGH = investigation.tools().enough.label
 FRAME = "iframe[title^='Chat Vigie']"
 OPEN_ANSWER = "je chercherais qui a publié la photo et si on la trouve ailleurs"
 
@@ -162,6 +166,12 @@ def test_a_scenario_step_with_the_mouse_on_a_hostile_page(
     doc_shot(page, "widget-page-hote.png")
 
     say(page, OPEN_ANSWER)
+    # the investigation: one search (its card and result), then « enough »
+    newest_choices(page).get_by_role("button", name=SEARCH).click()
+    wait_idle(page)
+    expect(log(page).locator("figure")).to_have_count(2)  # the item, then the search's card
+    newest_choices(page).get_by_role("button", name=ENOUGH).click()
+    wait_idle(page)
     verdicts = newest_choices(page)
     shown = bubbles(page).count()
     verdicts.get_by_role("button", name="❌ Faux").click()
@@ -211,6 +221,10 @@ def test_a_scenario_step_with_the_keyboard_only(
     page.keyboard.type(OPEN_ANSWER)
     page.keyboard.press("Enter")
     wait_idle(page)
+    for move in (SEARCH, ENOUGH):
+        shift_tab_to(page, move)
+        page.keyboard.press("Enter")
+        wait_idle(page)
     shift_tab_to(page, "❌ Faux")
     page.keyboard.press("Enter")
     wait_idle(page)

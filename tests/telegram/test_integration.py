@@ -15,11 +15,19 @@ from typing import Any
 import pytest
 import yaml
 
+from actions import investigation
 from bot.messages import load_messages
 from devtools.servers import TcpRelay
 from devtools.wait import wait_for
 from scenarios.loader import default_catalogue
-from scenarios.schema import ChoiceStep, OpenStep, Scenario, ShareStep, VerdictStep
+from scenarios.schema import (
+    ChoiceStep,
+    InvestigateStep,
+    OpenStep,
+    Scenario,
+    ShareStep,
+    VerdictStep,
+)
 from tests.conftest import Stack
 from tests.telegram import fake_bot_api as tg
 from tests.telegram.conftest import RunningBridge, bot_settings
@@ -28,6 +36,7 @@ from vigie.pseudonym import learner_id
 
 pytestmark = pytest.mark.integration
 MESSAGES = load_messages()
+TOOLS = investigation.tools()  # the investigate step's buttons
 SHARE_TITLES = {"partager": "📤 Je partage", "attendre": "⏸️ J'attends", "signaler": "🚩 Je signale"}
 # The verdict buttons, in order: verdict id (and `unsure`) → title
 VERDICT_TITLES: dict[str, str] = yaml.safe_load(
@@ -217,6 +226,12 @@ def test_a_whole_scenario_by_buttons_and_typed_answers_then_oubli(
         elif isinstance(step, ShareStep):
             good = next(o.choice for o in step.options if o.good)
             replies = learner.press(SHARE_TITLES[good])
+        elif isinstance(step, InvestigateStep):
+            # one lateral move that brings evidence: its card as a photo, then « enough »
+            move = next(m for m in step.moves if m.evidence and m.tool.lateral)
+            card = learner.press(TOOLS.tools[move.tool].label)
+            assert any(call.method == "sendPhoto" for call in card), texts(card)
+            replies = learner.press(TOOLS.enough.label)
         else:
             assert isinstance(step, OpenStep)
             replies = learner.answer_open_step(scenario)
@@ -270,6 +285,8 @@ def test_a_typed_confidence_digit_is_understood(learner: Learner) -> None:
     scenario = scenario_of()
     learner.open_scenario(scenario.id)
     learner.answer_open_step(scenario)
+    learner.say("je cherche sur google")  # the investigation, typed
+    assert "points" in texts(learner.say("j'ai fini"))
     learner.press(VERDICT_TITLES[scenario.item.verdict])
     assert "points" in texts(learner.say("4"))
 
