@@ -156,6 +156,7 @@ def screen(scenario_id: str, bubbles: list[str]) -> Screen:
 class Stats:
     total: int
     by_kind_level: dict[tuple[Kind, Level], int]
+    reliable_by_kind_level: dict[tuple[Kind, Level], int]
     reliable: int
     steps: list[int]
     step_kinds: dict[str, tuple[int, int]]  # kind → (steps, scenarios having one)
@@ -210,8 +211,10 @@ class Stats:
 def compute(catalogue: Catalogue, *, transcript: Transcript) -> Stats:
     scenarios = list(catalogue.scenarios.values())
     by_kind_level = {(kind, level): 0 for kind in Kind for level in Level}
+    reliable_by_kind_level = dict(by_kind_level)
     for scenario in scenarios:
         by_kind_level[(scenario.kind, scenario.level)] += 1
+        reliable_by_kind_level[(scenario.kind, scenario.level)] += scenario.item.reliable
     step_counts: Counter[str] = Counter()
     having: Counter[str] = Counter()
     for scenario in scenarios:
@@ -225,6 +228,7 @@ def compute(catalogue: Catalogue, *, transcript: Transcript) -> Stats:
     return Stats(
         total=len(scenarios),
         by_kind_level=by_kind_level,
+        reliable_by_kind_level=reliable_by_kind_level,
         reliable=sum(scenario.item.reliable for scenario in scenarios),
         steps=[len(scenario.steps) for scenario in scenarios],
         step_kinds={kind: (step_counts[kind], having[kind]) for kind in sorted(step_counts)},
@@ -239,27 +243,34 @@ def compute(catalogue: Catalogue, *, transcript: Transcript) -> Stats:
 
 
 def _kind_level_table(stats: Stats) -> list[str]:
+    """Scenarios per kind and level, each cell « n (r) » with r the reliable items among n."""
     levels = list(Level)
     width = max(len(kind.value) for kind in Kind)
-    lines = [f"  {'kind':<{width}}  " + "  ".join(f"{lv.value:>7}" for lv in levels) + "    total"]
+
+    def row(name: str, keys: list[list[tuple[Kind, Level]]]) -> str:
+        cells = [
+            (
+                sum(stats.by_kind_level[k] for k in key),
+                sum(stats.reliable_by_kind_level[k] for k in key),
+            )
+            for key in keys
+        ]
+        return f"  {name:<{width}}  " + "  ".join(f"{f'{n} ({r})':>8}" for n, r in cells)
+
+    lines = [f"  {'kind':<{width}}  " + "  ".join(f"{lv.value:>8}" for lv in levels) + "     total"]
     for kind in Kind:
-        cells = [stats.by_kind_level[(kind, level)] for level in levels]
-        lines.append(
-            f"  {kind.value:<{width}}  "
-            + "  ".join(f"{n:>7}" for n in cells)
-            + f"  {sum(cells):>7}"
-        )
-    totals = [sum(stats.by_kind_level[(k, lv)] for k in Kind) for lv in levels]
-    lines.append(
-        f"  {'total':<{width}}  " + "  ".join(f"{n:>7}" for n in totals) + f"  {stats.total:>7}"
-    )
+        per_level = [[(kind, level)] for level in levels]
+        lines.append(row(kind.value, [*per_level, [(kind, level) for level in levels]]))
+    per_level = [[(kind, level) for kind in Kind] for level in levels]
+    lines.append(row("total", [*per_level, [key for keys in per_level for key in keys]]))
     missing = ", ".join(f"{k.value}/{lv.value}" for k, lv in stats.missing_kind_levels)
+    lines.append("  (in brackets: the reliable items, verdict « vrai »)")
     lines.append(f"  missing kind × level: {missing or 'none'}")
     return lines
 
 
 def report(stats: Stats) -> str:
-    lines = [f"{stats.total} scenarios", "", "Scenarios by kind and level"]
+    lines = [f"{stats.total} scenarios", "", "Scenarios by kind, level and reliability"]
     lines += _kind_level_table(stats)
     share = stats.reliable_share
     flag = "" if share >= 1 / 3 else "  ⚠ below 1/3"

@@ -93,10 +93,22 @@ def test_kandel_moles_prefers_short_sentences_and_short_words() -> None:
 
 def test_the_report_names_every_section(stats: Stats) -> None:
     text = report(stats)
-    for heading in ("by kind and level", "Reliable items", "Steps per scenario", "Criteria"):
+    for heading in ("by kind, level and reliability", "Reliable items", "Steps per scenario"):
         assert heading in text
+    assert "Criteria" in text
     assert "Kandel–Moles" in text and "falc not easier in" in text
     assert "On a phone: words and bubbles per scenario" in text and "text printed twice" in text
+
+
+def test_the_kind_table_counts_the_reliable_items_of_each_cell(stats: Stats) -> None:
+    catalogue = default_catalogue()
+    kind, level = Kind.FAKE_SCREENSHOT, Level.COLLEGE
+    cell = [s for s in catalogue.scenarios.values() if (s.kind, s.level) == (kind, level)]
+    reliable = sum(s.item.reliable for s in cell)
+    assert stats.reliable_by_kind_level[(kind, level)] == reliable
+    row = next(line for line in report(stats).splitlines() if line.strip().startswith(kind.value))
+    assert f"{len(cell)} ({reliable})" in row
+    assert sum(stats.reliable_by_kind_level.values()) == stats.reliable
 
 
 def test_the_investigate_steps_are_counted_with_the_tools_they_reward(stats: Stats) -> None:
