@@ -45,6 +45,7 @@ from scenarios.schema import (
     Step,
     Verdict,
     VerdictStep,
+    Wording,
     is_reliable,
 )
 from vigie.clock import Now, utc_now
@@ -497,34 +498,31 @@ class Engine:
         if option is None:
             self._not_understood(out, "utter_answer_choice_help")
             return
-        out.state.fallbacks = 0
-        earned = points.after_hints(points.choice(option.correct), out.state.hints)
-        self._scored(
-            out,
-            step,
-            earned,
-            points.CHOICE_MAX,
-            option.feedback.text(out.state.plain),
-            feedback_response=feedback_response(option.correct, out.state),
-            correct=option.correct,
-        )
+        right = option.correct
+        self._judged(out, step, right, points.choice(right), points.CHOICE_MAX, option.feedback)
 
     def _answer_share(self, out: Outcome, step: ShareStep, turn: Turn) -> None:
         chosen = answer_parsing.parse_share(turn.entities.get("choice") or turn.text)
         if chosen is None:
             self._not_understood(out, "utter_answer_share_help")
             return
-        out.state.fallbacks = 0
         option = next(o for o in step.options if o.choice == chosen)
-        earned = points.after_hints(points.share(option.good), out.state.hints)
+        right = option.good
+        self._judged(out, step, right, points.share(right), points.SHARE_MAX, option.feedback)
+
+    def _judged(
+        self, out: Outcome, step: Step, right: bool, earned: int, maximum: int, feedback: Wording
+    ) -> None:
+        """A choice or share answer understood: its points less the hints, its feedback."""
+        out.state.fallbacks = 0
         self._scored(
             out,
             step,
-            earned,
-            points.SHARE_MAX,
-            option.feedback.text(out.state.plain),
-            feedback_response=feedback_response(option.good, out.state),
-            correct=option.good,
+            points.after_hints(earned, out.state.hints),
+            maximum,
+            feedback.text(out.state.plain),
+            feedback_response=feedback_response(right, out.state),
+            correct=right,
         )
 
     def _answer_investigate(self, out: Outcome, turn: Turn) -> None:

@@ -9,6 +9,8 @@ module never sends its words as text, and keeps technique codes only, never what
 
 from __future__ import annotations
 
+from typing import Any
+
 from actions import answer_parsing
 from actions.conversation import (
     EventDraft,
@@ -95,13 +97,7 @@ class Manipulator:
         state.mission = MissionProgress(mission=mission.id, attempt=attempt)
         state.phase = Phase.MISSION
         state.fallbacks = 0
-        out.events.append(
-            EventDraft(
-                key=f"{attempt}:start:mission_started",
-                type="mission_started",
-                fields={"scenario": mission.id},
-            )
-        )
+        out.events.append(mission_event(attempt, "start", "mission_started", mission))
         self._text(
             out,
             "intro",
@@ -226,15 +222,14 @@ class Manipulator:
         correct = code == question.answer
         progress.recognised += correct
         out.events.append(
-            EventDraft(
-                key=f"{progress.attempt}:{question.id}:technique_recognised",
-                type="technique_recognised",
-                fields={
-                    "scenario": mission.id,
-                    "step": question.id,
-                    "correct": correct,
-                    "techniques": [question.answer.value],
-                },
+            mission_event(
+                progress.attempt,
+                question.id,
+                "technique_recognised",
+                mission,
+                step=question.id,
+                correct=correct,
+                techniques=[question.answer.value],
             )
         )
         self._text(
@@ -251,15 +246,14 @@ class Manipulator:
 
     def _finish(self, out: Outcome, mission: Mission, progress: MissionProgress) -> None:
         out.events.append(
-            EventDraft(
-                key=f"{progress.attempt}:done:mission_completed",
-                type="mission_completed",
-                fields={
-                    "scenario": mission.id,
-                    "techniques": used(progress),
-                    "points": progress.recognised,
-                    "max_points": len(mission.recognition),
-                },
+            mission_event(
+                progress.attempt,
+                "done",
+                "mission_completed",
+                mission,
+                techniques=used(progress),
+                points=progress.recognised,
+                max_points=len(mission.recognition),
             )
         )
         self._text(out, "done", right=progress.recognised, count=len(mission.recognition))
@@ -277,3 +271,12 @@ class Manipulator:
 def used(progress: MissionProgress) -> list[str]:
     """The techniques' codes the learner used, in order, once each."""
     return list(dict.fromkeys(progress.techniques))
+
+
+def mission_event(
+    attempt: str, suffix: str, kind: str, mission: Mission, **fields: Any
+) -> EventDraft:
+    """A mission's progress event: codes and numbers only, keyed to be stored once."""
+    return EventDraft(
+        key=f"{attempt}:{suffix}:{kind}", type=kind, fields={"scenario": mission.id} | fields
+    )

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from api.core.security.chat_limits import ChatLimits
 from api.core.security.chat_sessions import (
     CHANNEL,
     RETEST_MAX_AGE_SECONDS,
@@ -57,6 +58,13 @@ def _throttled(wait: int, detail: str) -> HTTPException:
     )
 
 
+def _new_conversation_allowed(limits: ChatLimits, client: str) -> None:
+    """A new or resumed conversation takes one of the address's slots (429 when none is left)."""
+    wait = limits.sessions_per_address.take(client)
+    if wait:
+        raise _throttled(wait, "Trop de nouvelles conversations depuis cette adresse.")
+
+
 @router.post("/session", status_code=status.HTTP_201_CREATED, responses=TOO_MANY)
 def create_session(
     body: ChatSessionIn,
@@ -67,9 +75,7 @@ def create_session(
     client: ClientAddressDep,
 ) -> ChatSessionOut:
     """Start a web chat, optionally joining a class by its code."""
-    wait = limits.sessions_per_address.take(client)
-    if wait:
-        raise _throttled(wait, "Trop de nouvelles conversations depuis cette adresse.")
+    _new_conversation_allowed(limits, client)
     if body.class_code is not None:
         if not learners.class_exists(session, code=body.class_code):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Code de classe inconnu.")
@@ -93,9 +99,7 @@ def resume_session(
     client: ClientAddressDep,
 ) -> ChatSessionOut:
     """Come back as the learner who said yes to the delayed re-test (a retest token)."""
-    wait = limits.sessions_per_address.take(client)
-    if wait:
-        raise _throttled(wait, "Trop de nouvelles conversations depuis cette adresse.")
+    _new_conversation_allowed(limits, client)
     try:
         token, chat = signer.resume(body.token)
     except InvalidSession as error:
