@@ -130,9 +130,14 @@ class ActionVigie(Action):
         except OutboxError:
             log.error("the progress outbox cannot be written; this turn's events are not saved")
             dispatcher.utter_message(response="utter_progress_not_saved")
+        slots = {STATE_SLOT: outcome.state.model_dump(mode="json"), PLAIN_SLOT: outcome.state.plain}
         return [
-            SlotSet(STATE_SLOT, outcome.state.model_dump(mode="json")),
-            SlotSet(PLAIN_SLOT, outcome.state.plain),
+            # only what changed: an unchanged slot would add an event Rasa stores and reloads
+            *(
+                SlotSet(name, value)
+                for name, value in slots.items()
+                if tracker.get_slot(name) != value
+            ),
             *session_boundary(tracker.events, settings.session_event_limit),
         ]
 

@@ -141,3 +141,14 @@ def test_a_sender_that_is_no_pseudonym_plays_but_reports_nothing(var_dir: Path) 
     assert "utter_progress_not_saved" not in responses(messages)
     assert slots[actions.STATE_SLOT]["scenario"] == SCENARIO
     assert not (var_dir / "outbox.db").exists() or queued(var_dir) == []
+
+
+def test_a_turn_that_changes_nothing_sets_no_slot() -> None:
+    """Each SlotSet is an event Rasa stores and reloads: only what changed is sent."""
+    _, first = run(tracker_dict({}, "deny", "non"))
+    assert set(first) == {actions.STATE_SLOT, actions.PLAIN_SLOT}  # from empty to the state
+    messages, again = run(tracker_dict(first, "deny", "non"))
+    assert responses(messages) == ["utter_ok_later"]
+    assert again == {}
+    _, plain = run(tracker_dict(first, "plain_language", "parle plus simple"))
+    assert plain[actions.PLAIN_SLOT] is True and plain[actions.STATE_SLOT]["plain"] is True
