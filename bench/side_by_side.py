@@ -318,6 +318,7 @@ def bench_floor(durations: Durations) -> dict:
 
 VIGIE_PROCESSES = {
     "rasa run": "rasa",
+    "nlu.rasa_main run": "rasa",  # how the launcher starts Rasa (nlu/rasa_main.py)
     "rasa_sdk": "actions",
     "actions.server": "actions",
     "ops.cli api": "api",
