@@ -66,7 +66,7 @@ test: setup model system-deps $(RALPH_VENV)/.stamp ## set up what is missing and
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: $(VENV)/.stamp ## the quick loop, < 1 min: no Rasa, no browser, no server, no slow test; fewer Hypothesis examples
-	VIGIE_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q \
+	VIGIE_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -n 2 \
 	  -m "not integration and not browser and not postgres and not scaled and not rasa and not telegram and not messenger and not slow"
 
 lint: $(VENV)/.stamp ## ruff; mypy ([tool.mypy]); the layers as import-linter contracts (.importlinter, docs/architecture.md)
