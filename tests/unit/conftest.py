@@ -10,18 +10,12 @@ from fastapi.testclient import TestClient
 
 from api.core.settings import ApiSettings
 from api.main import create_app
-from tests.conftest import free_port
-from tests.support.database import migrated_sqlite
+from tests.support.api import offline_api_settings
 
 
 @pytest.fixture
 def api_settings(tmp_path: Path) -> ApiSettings:
-    return ApiSettings(
-        var_dir=tmp_path,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        rasa_connect_retries=1,
-        DATABASE_URL=migrated_sqlite(tmp_path / "vigie.db"),
-    )
+    return offline_api_settings(tmp_path)
 
 
 @pytest.fixture
