@@ -21,6 +21,7 @@ from bot.settings import BotSettings
 from devtools.processes import free_port
 from devtools.wait import wait_for
 from tests.messenger.fake_graph_api import INSTAGRAM_TOKEN, PAGE_TOKEN, FakeGraphApi
+from tests.telegram import conftest as telegram_fixtures
 from tests.telegram.stub_rasa import StubRasa
 
 APP_SECRET = "app-secret-of-the-test-meta-app"
@@ -122,20 +123,15 @@ def postback(sender: str, payload: str) -> dict[str, Any]:
     )
 
 
+rasa = telegram_fixtures.rasa  # the Telegram tests' stub Rasa, started and stopped alike
+
+
 @pytest.fixture
 def graph() -> Iterator[FakeGraphApi]:
     api = FakeGraphApi()
     api.start()
     yield api
     api.stop()
-
-
-@pytest.fixture
-def rasa() -> Iterator[StubRasa]:
-    stub = StubRasa()
-    stub.start()
-    yield stub
-    stub.stop()
 
 
 WebhookFactory = Callable[..., Webhook]
