@@ -63,7 +63,7 @@ run: setup model ## set up what is missing and start the whole stack (Ctrl-C sto
 test: setup model system-deps $(RALPH_VENV)/.stamp ## set up what is missing and run the whole test suite
 	$(LINT_IMPORTS)
 	$(RASA_ENV) $(RASA_VENV)/bin/python -m unittest discover -s tests/rasa_components -t .
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast: $(VENV)/.stamp ## the quick loop, < 1 min: no Rasa, no browser, no server, no slow test; fewer Hypothesis examples
 	VIGIE_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -n 2 \

@@ -53,7 +53,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
             app.state.rasa = RasaRestClient(
-                client, settings.rasa_url, settings.rasa_connect_retries
+                client,
+                settings.rasa_url,
+                settings.rasa_connect_retries,
+                max_in_flight=settings.rasa_max_in_flight,
             )
             if not settings.xapi_enabled:
                 yield

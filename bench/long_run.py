@@ -45,7 +45,9 @@ from bench.side_by_side import (
     VIGIE_BENCH_ENV,
     VIGIE_PROCESSES,
     Started,
+    add_env_option,
     clean_env,
+    experiment_env,
     find_processes,
     floor_model,
     load_levels,
@@ -504,15 +506,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("floor", "vigie"), help="one system only (printed, never written)"
     )
-    parser.add_argument(
-        "--env",
-        action="append",
-        default=[],
-        metavar="VIGIE_X=VALUE",
-        help="a setting for Vigie's stack (an experiment; printed, never written)",
-    )
+    add_env_option(parser)
     args = parser.parse_args(argv)
-    extra_env = dict(item.split("=", 1) for item in args.env)
+    extra_env = experiment_env(args)
     if not MODEL.exists():
         print(f"bench: {MODEL} is missing: run `make model` first", file=sys.stderr)
         return 2

@@ -326,7 +326,8 @@ VIGIE_PROCESSES = {
 }
 
 
-def bench_vigie(durations: Durations) -> dict:
+def bench_vigie(durations: Durations, extra_env: dict[str, str]) -> dict:
+    """`vigie run` under load; `extra_env` sets more of its settings (an experiment)."""
     with tempfile.TemporaryDirectory(prefix="vigie-bench-") as work:
         ports = {name: free_port() for name in ("rasa", "actions", "api")}
         stack = Started(
@@ -336,7 +337,7 @@ def bench_vigie(durations: Durations) -> dict:
                 "--rasa-port", str(ports["rasa"]), "--actions-port", str(ports["actions"]),
                 "--api-port", str(ports["api"]), "--models", str(MODEL.parent),
             ],
-            clean_env(VIGIE_VAR_DIR=str(Path(work) / "var"), **VIGIE_BENCH_ENV),
+            clean_env(VIGIE_VAR_DIR=str(Path(work) / "var"), **VIGIE_BENCH_ENV, **extra_env),
         )  # fmt: skip
         try:
             stack.wait_line(r"Vigie is ready\.", 300)
@@ -551,12 +552,29 @@ def write_doc(block: str, begin: str = BEGIN, end: str = END) -> None:
     DOC.write_text(text, encoding="utf-8")
 
 
+def add_env_option(parser: argparse.ArgumentParser) -> None:
+    """`--env VIGIE_X=VALUE`, repeatable: a setting of Vigie's stack, for an experiment."""
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="VIGIE_X=VALUE",
+        help="a setting for Vigie's stack (an experiment: printed, never written)",
+    )
+
+
+def experiment_env(args: argparse.Namespace) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in args.env)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short levels (a smoke run)")
     parser.add_argument("--no-scaled", action="store_true", help="skip the scaled layout")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    add_env_option(parser)
     args = parser.parse_args(argv)
+    extra_env = experiment_env(args)
     if not MODEL.exists():
         print(f"bench: {MODEL} is missing: run `make model` first", file=sys.stderr)
         return 2
@@ -568,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: scoring {report['scoring']}", flush=True)
     report["training"] = vigie_training()
     report["floor"] = bench_floor(durations)
-    report["vigie"] = bench_vigie(durations)
+    report["vigie"] = bench_vigie(durations, extra_env)
     if not args.no_scaled:
         report["scaled"] = bench_scaled(durations)
     report["elapsed_s"] = time.perf_counter() - start
@@ -584,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in report.items()
     }
     (LOGS / "results.json").write_text(json.dumps(raw, indent=2))
-    if not args.no_write:
+    if not args.no_write and not extra_env:
         write_doc(block)
         print(f"\nbench: written to {DOC.relative_to(PROJECT_ROOT)}")
     return 0

@@ -25,7 +25,9 @@ from ops.launcher import (
 from vigie.settings import PROJECT_ROOT, VigieSettings
 
 MODEL = PROJECT_ROOT / "models" / "vigie.tar.gz"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"  # the processes' logs
+# The processes' logs; a pytest-xdist worker has its own folder (test-artifacts/gw0/…), so that
+# the two workers' stacks of `make test` never write the same file.
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / os.environ.get("PYTEST_XDIST_WORKER", "")
 NAMES = ("api", "actions", "rasa")
 
 

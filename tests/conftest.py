@@ -5,6 +5,7 @@ Starts real processes (Rasa, action server, API) and never replaces one with a m
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ __all__ = ["ARTIFACTS", "MODEL", "Process", "Stack", "free_port"]  # what the su
 # tests are collected, and the modules that use it run after the others (ORDER below), so that
 # Rasa loads while the tests that need no server run.
 LAUNCHED: list[Stack] = []
+IN_XDIST_WORKER = "PYTEST_XDIST_WORKER" in os.environ
 # The action server's outbox retries at most every 5 s here (30 s in production): a test of an
 # API outage waits seconds, not minutes, for the outbox to reach its longest delay and for the
 # next try after it (tests/faults/test_process_faults.py).
@@ -32,10 +34,13 @@ QUICK_RETRIES = {"VIGIE_OUTBOX_MAX_BACKOFF_SECONDS": "5"}
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Launch the stack now if a selected test will use it (it is waited for by `stack`)."""
+    """Launch the stack now if a selected test will use it (it is waited for by `stack`).
+
+    On pytest-xdist (`make test`) each worker launches its own: both run modules that use it.
+    """
     wanted = any(uses(item, "stack") for item in session.items)
     if wanted and MODEL.exists() and not session.config.option.collectonly:
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         running = make_stack(Path(tempfile.mkdtemp(prefix="vigie-test-var-")))
         # xAPI forwarding on, to a port where nothing answers until
         # tests/xapi/test_chat_to_ralph.py starts Ralph there (tests/xapi/stack_lrs.py)
@@ -104,7 +109,9 @@ MARKERS_OF_FIXTURES = {
 
 # Modules run in this order, each group in its usual order: those that start no shared stack,
 # those that use the stack, then the scaled layout's (its two Rasa replicas start once the
-# stack's Rasa has loaded, never at the same time).
+# stack's Rasa has loaded, never at the same time). On pytest-xdist workers (`make test`: two,
+# a module stays on one, `--dist loadfile`), the other way round: the longest modules first, so
+# that neither worker is left alone with one at the end.
 ORDER = {"stack": 1, "scaled": 2}
 
 
@@ -123,7 +130,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         module = item.nodeid.split("::")[0]
         mine = max((ORDER[name] for name in ORDER if uses(item, name)), default=0)
         rank[module] = max(rank.get(module, 0), mine)
-    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]], reverse=IN_XDIST_WORKER)
 
 
 examples.load_profile()  # VIGIE_HYPOTHESIS_PROFILE=fast in `make test-fast`

@@ -9,6 +9,7 @@ from functools import cache
 
 from pydantic import Field, SecretStr, model_validator
 
+from vigie.rasa_rest import DEFAULT_MAX_IN_FLIGHT
 from vigie.settings import VigieSettings
 
 
@@ -18,6 +19,9 @@ class ApiSettings(VigieSettings):
     chat_message_max_chars: int = 2000
     rasa_timeout_seconds: float = 30.0
     rasa_connect_retries: int = 3
+    # Messages this process lets into Rasa at once; the others wait in the API, first come
+    # first served (vigie/rasa_rest.py; measured in docs/benchmarks.md).
+    rasa_max_in_flight: int = Field(default=DEFAULT_MAX_IN_FLIGHT, ge=1, le=256)
     cors_origins: list[str] = Field(default_factory=list)
     k_anonymity: int = Field(default=5, ge=2, description="smallest group ever broken down")
     educator_token_minutes: int = Field(default=60, ge=1, le=24 * 60)

@@ -74,7 +74,7 @@ class ScaledStack:
 def scaled() -> Iterator[ScaledStack]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make model` (make test does it)")
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     infra = ScaledInfra(Path(tempfile.mkdtemp(prefix="vigie-scaled-test-")), free_scaled_ports())
     base = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
     base.pop("DATABASE_URL", None)

@@ -28,6 +28,7 @@ class RunningBridge:
         self.application: Application = build_application(settings)
         self.loop = asyncio.new_event_loop()
         self.error: BaseException | None = None
+        self.api: FakeBotApi | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @property
@@ -42,6 +43,7 @@ class RunningBridge:
             self.error = error
 
     def start(self, api: FakeBotApi) -> RunningBridge:
+        self.api = api
         self._thread.start()
         api.wait_for(lambda: api.calls_to("getUpdates"), 15, "the bridge to poll")
         return self
@@ -52,8 +54,10 @@ class RunningBridge:
 
     def stop(self) -> None:
         if self._thread.is_alive():
-            self.loop.call_soon_threadsafe(self.application.stop_running)
-            self._thread.join(timeout=30)
+            assert self.api is not None
+            with self.api.polls_released():
+                self.loop.call_soon_threadsafe(self.application.stop_running)
+                self._thread.join(timeout=30)
         if not self.loop.is_closed():
             self.loop.close()
 

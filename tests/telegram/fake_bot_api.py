@@ -12,7 +12,8 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,6 +133,7 @@ class FakeBotApi:
         self._next_update_id = 1000
         self._next_message_id = 1
         self._lock = threading.Lock()
+        self._polls_released = threading.Event()
         self._server: ThreadedServer | None = None
 
     # ----- lifecycle --------------------------------------------------------------------------
@@ -149,6 +151,15 @@ class FakeBotApi:
     def stop(self) -> None:
         if self._server is not None:
             self._server.stop()
+
+    @contextmanager
+    def polls_released(self) -> Iterator[None]:
+        """getUpdates answers at once meanwhile: a stopping bridge is not held by its long poll."""
+        self._polls_released.set()
+        try:
+            yield
+        finally:
+            self._polls_released.clear()
 
     # ----- what tests use ---------------------------------------------------------------------
     def inject(self, *updates: dict[str, Any]) -> None:
@@ -245,7 +256,7 @@ class FakeBotApi:
                 if isinstance(offset, int):
                     self._updates = [(n, u) for n, u in self._updates if n >= offset]
                 batch = [u for _, u in self._updates[: int(params.get("limit") or 100)]]
-            if batch or time.monotonic() >= deadline:
+            if batch or self._polls_released.is_set() or time.monotonic() >= deadline:
                 return _ok(batch)
             await asyncio.sleep(0.02)
 
