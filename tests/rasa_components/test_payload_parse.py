@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from nlu import rasa_main
 
 MODEL = Path(__file__).resolve().parents[2] / "models" / "vigie.tar.gz"
-# Typed text, unknown or malformed payloads, Rasa's control words: the graph answers these.
+# Typed text, unknown or malformed payloads: the graph answers these.
 THROUGH_THE_GRAPH = [
     "bonjour",
     "c faux jpense",
